@@ -1,0 +1,184 @@
+import * as oauth from "oauth4webapi";
+import type { CredentialResult } from "../credentials/get-credential";
+import { ConnectionsError } from "../errors";
+import type { Identity } from "../identity";
+import {
+  authorizationServerOf,
+  clientAuthOf,
+  clientOf,
+  requestOptions,
+} from "../oauth/authorization-server";
+import { fetchIdentity } from "../oauth/identity";
+import type { Runtime } from "../runtime";
+import type { ConnectionRow } from "../store/schema";
+import { openCredential } from "./credential";
+import {
+  deleteConnection,
+  findConnectionById,
+  markAuthFailed,
+  renameConnection,
+  saveConnection,
+} from "./repository";
+import { type Connection, toConnection } from "./view";
+
+const notFound = () => new ConnectionsError("not_found", "No such connection");
+
+/** A connection the caller may see: their own user connection or their tenant's workspace one. */
+export async function findVisible(
+  runtime: Runtime,
+  identity: Identity,
+  id: string,
+): Promise<ConnectionRow> {
+  const row = await findConnectionById(await runtime.db(), id);
+  if (!row || row.tenantId !== identity.tenantId) throw notFound();
+  if (row.visibility === "user" && row.userId !== identity.userId) throw notFound();
+  return row;
+}
+
+/** Workspace connections are shared by the tenant: only admins create, rename or delete them. */
+export function assertMayManage(identity: Identity, visibility: "user" | "workspace"): void {
+  if (visibility === "workspace" && identity.role !== "admin") {
+    throw new ConnectionsError("forbidden", "Only an admin can manage workspace connections");
+  }
+}
+
+export async function saveSecretConnection(
+  runtime: Runtime,
+  identity: Identity,
+  input: {
+    provider: string;
+    secret: string;
+    visibility: "user" | "workspace";
+    name?: string | undefined;
+  },
+): Promise<Connection> {
+  const provider = runtime.providers.get(input.provider);
+  if (!provider)
+    throw new ConnectionsError("unknown_provider", `Unknown provider ${input.provider}`);
+  if (provider.kind !== "secret") {
+    throw new ConnectionsError(
+      "invalid_request",
+      `${provider.displayName} connects with OAuth, not a secret`,
+      {
+        provider: provider.name,
+      },
+    );
+  }
+  assertMayManage(identity, input.visibility);
+  const problem = await provider.validate?.(input.secret);
+  if (problem) throw new ConnectionsError("invalid_secret", problem, { provider: provider.name });
+  const saved = await saveConnection(await runtime.db(), runtime.vault, {
+    tenantId: identity.tenantId,
+    provider: provider.name,
+    visibility: input.visibility,
+    userId: identity.userId,
+    credential: { type: "secret", secret: input.secret },
+    scopes: [],
+    name: input.name ?? provider.displayName,
+    handle: null,
+    accountId: null,
+    expiresAt: null,
+  });
+  const connection = toConnection(saved.row);
+  runtime.emit({
+    type: saved.created ? "connection.created" : "connection.reconnected",
+    connection,
+  });
+  return connection;
+}
+
+export async function renameVisible(
+  runtime: Runtime,
+  identity: Identity,
+  id: string,
+  name: string,
+): Promise<Connection> {
+  const row = await findVisible(runtime, identity, id);
+  assertMayManage(identity, row.visibility);
+  const renamed = await renameConnection(await runtime.db(), row.id, name);
+  if (!renamed) throw notFound();
+  return toConnection(renamed);
+}
+
+/** RFC 7009: revoke at the provider when it can, then forget the credential either way. */
+export async function disconnectConnection(runtime: Runtime, row: ConnectionRow): Promise<void> {
+  const provider = runtime.providers.get(row.provider);
+  if (provider?.kind === "oauth2" && provider.revocationEndpoint && row.status !== "revoked") {
+    await revokeQuietly(runtime, row).catch(() => {});
+  }
+  if (await deleteConnection(await runtime.db(), row.id)) {
+    runtime.emit({ type: "connection.deleted", connection: toConnection(row) });
+  }
+}
+
+async function revokeQuietly(runtime: Runtime, row: ConnectionRow): Promise<void> {
+  const provider = runtime.providers.get(row.provider);
+  if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return;
+  const credential = await openCredential(
+    runtime.vault,
+    { tenantId: row.tenantId, connectionId: row.id },
+    row.sealed,
+  );
+  if (credential.type !== "oauth2") return;
+  const token = credential.refreshToken ?? credential.accessToken;
+  const as = authorizationServerOf(provider);
+  const response = await oauth.revocationRequest(
+    as,
+    clientOf(provider),
+    clientAuthOf(provider),
+    token,
+    requestOptions(provider.revocationEndpoint, runtime.timeoutMs),
+  );
+  await oauth.processRevocationResponse(response);
+}
+
+/**
+ * Health check through the provider's identity endpoint. A 401 gets one forced refresh; if the
+ * provider still refuses, the connection needs the user again.
+ */
+export async function checkConnection(
+  runtime: Runtime,
+  row: ConnectionRow,
+  getCredential: (
+    row: ConnectionRow,
+    options?: { forceRefresh?: boolean },
+  ) => Promise<CredentialResult>,
+): Promise<Connection> {
+  const provider = runtime.providers.get(row.provider);
+  if (provider?.kind !== "oauth2" || !provider.identity || row.status !== "active")
+    return toConnection(row);
+  const db = await runtime.db();
+  let credential: CredentialResult | Error = await getCredential(row).catch(
+    (error: Error) => error,
+  );
+  for (const forceRefresh of [false, true]) {
+    if (credential instanceof ConnectionsError && credential.code === "reauth_required") break;
+    if (credential instanceof Error) throw credential;
+    if (credential.type !== "oauth2") return toConnection(row);
+    const who = await fetchIdentity(provider, credential.accessToken, runtime.timeoutMs);
+    if (who.ok) return toConnection((await findConnectionById(db, row.id)) ?? row);
+    if (who.status !== 401) {
+      throw new ConnectionsError(
+        "provider_unreachable",
+        `${provider.displayName} could not be checked`,
+        {
+          provider: provider.name,
+        },
+      );
+    }
+    if (forceRefresh) break;
+    const current = (await findConnectionById(db, row.id)) ?? row;
+    credential = await getCredential(current, { forceRefresh: true }).catch(
+      (error: Error) => error,
+    );
+  }
+  const current = await findConnectionById(db, row.id);
+  if (current && current.status === "active") {
+    const failed = await markAuthFailed(db, row.id);
+    if (failed) {
+      runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
+      return toConnection(failed);
+    }
+  }
+  return toConnection(current ?? row);
+}

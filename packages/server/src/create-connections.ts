@@ -1,0 +1,244 @@
+import { join } from "node:path";
+import type { Hono } from "hono";
+import { z } from "zod";
+import { findConnectionById, listVisibleConnections } from "./connections/repository";
+import { disconnectConnection } from "./connections/service";
+import { type Connection, toConnection } from "./connections/view";
+import {
+  type CredentialRequest,
+  type CredentialResult,
+  createCredentialReader,
+  resolveConnection,
+} from "./credentials/get-credential";
+import { ConnectionsError } from "./errors";
+import type { ConnectionEvent, OnEvent } from "./events";
+import type { Identify } from "./identity";
+import type { Provider } from "./providers/types";
+import { createRoutes } from "./routes/routes";
+import type { Runtime } from "./runtime";
+import { dataKeysRepository } from "./store/data-keys-repository";
+import { pgliteStore } from "./store/pglite-store";
+import type { Database, Store } from "./store/store";
+import {
+  checkKeyring,
+  createVault,
+  envKeyProvider,
+  type KeyProvider,
+  parseKeyring,
+  resolveKeyring,
+} from "./vault";
+
+export type ConnectionsOptions = {
+  /** The app's public URL, e.g. "http://localhost:3050". */
+  baseUrl: string;
+  /** Where `routes` is mounted; the OAuth redirect URI is baseUrl + mount + "/callback". */
+  mount?: string;
+  /** The origin the browser app runs on (popup results are posted only there). Default: baseUrl's. */
+  appOrigin?: string;
+  /** Default: PGlite in `<dataDir>/connections`. */
+  store?: Store;
+  /** Folder for the embedded defaults (PGlite data, development keyring). Default ".data". */
+  dataDir?: string;
+  /** Keyring "v2:<base64>,v1:<base64>" or a KeyProvider. Default: X_VAULT_KEYS, else a dev keyring. */
+  vault?: { keys?: string | KeyProvider };
+  providers: Provider[];
+  identify: Identify;
+  onEvent?: OnEvent;
+  /** Timeout for each call to a provider (default 10 s). */
+  providerTimeoutMs?: number;
+  /** Refresh this long before a token expires (default 5 minutes). */
+  refreshSkewMs?: number;
+};
+
+const optionsSchema = z.object({
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  mount: z.string().regex(/^\/[\w\-/]*[^/]$/, "must start with / and not end with /"),
+  appOrigin: z.url().optional(),
+  providerTimeoutMs: z.number().int().positive(),
+  refreshSkewMs: z.number().int().nonnegative(),
+});
+
+export type ConnectionWithValue = Connection & {
+  /** The access token or the secret, fresh: what backend code sends to the provider. */
+  value: string;
+  credential: CredentialResult;
+};
+
+/** The backend for connections: mount `routes`, then ask for credentials from backend code. */
+export function createConnections(options: ConnectionsOptions) {
+  const settings = validate(options);
+  const dataDir = options.dataDir ?? ".data";
+  const store = options.store ?? pgliteStore({ dir: join(dataDir, "connections") });
+  let opened: Promise<Database> | undefined;
+  const db = () => {
+    opened ??= store.open();
+    return opened;
+  };
+  const keys = keyProviderFrom(options.vault?.keys, dataDir);
+  const dataKeys = dataKeysRepository(db);
+  const vault = createVault({ keys, dataKeys });
+  const providers = providerMap(options.providers);
+
+  const runtime: Runtime = {
+    db,
+    vault,
+    providers,
+    emit: (event) => dispatch(options.onEvent, { ...event, at: new Date().toISOString() }),
+    timeoutMs: settings.providerTimeoutMs,
+    refreshSkewMs: settings.refreshSkewMs,
+  };
+  const readCredential = createCredentialReader(runtime);
+  const redirectUri = new URL(`${settings.mount}/callback`, settings.baseUrl).toString();
+  const appOrigin = new URL(settings.appOrigin ?? settings.baseUrl).origin;
+  const routes: Hono = createRoutes(runtime, {
+    identify: options.identify,
+    appOrigin,
+    redirectUri,
+    getCredential: readCredential,
+  }) as unknown as Hono;
+
+  let ready: Promise<void> | undefined;
+
+  async function getCredential(request: CredentialRequest): Promise<CredentialResult> {
+    await api.ready();
+    return readCredential(await resolveConnection(runtime, request));
+  }
+
+  async function withValue(request: CredentialRequest): Promise<ConnectionWithValue> {
+    await api.ready();
+    const row = await resolveConnection(runtime, request);
+    const credential = await readCredential(row);
+    const current = (await findConnectionById(await db(), row.id)) ?? row;
+    const value = credential.type === "secret" ? credential.secret : credential.accessToken;
+    return { ...toConnection(current), value, credential };
+  }
+
+  const api = {
+    routes,
+    redirectUri,
+    /** Opens the store, runs migrations and checks the keyring; failures stop the start. */
+    ready(): Promise<void> {
+      ready ??= db().then(() => checkKeyring(keys, dataKeys));
+      return ready;
+    },
+    getCredential,
+    /**
+     * fetch() with the connection's credential as a Bearer token; a 401 gets one forced refresh
+     * and one retry.
+     */
+    async fetch(
+      request: CredentialRequest,
+      input: string | URL,
+      init: RequestInit = {},
+    ): Promise<Response> {
+      await api.ready();
+      const row = await resolveConnection(runtime, request);
+      const send = (credential: CredentialResult) => {
+        const headers = new Headers(init.headers);
+        headers.set(
+          "authorization",
+          `Bearer ${credential.type === "secret" ? credential.secret : credential.accessToken}`,
+        );
+        return fetch(input, { ...init, headers });
+      };
+      const first = await send(await readCredential(row));
+      if (first.status !== 401 || row.status !== "active") return first;
+      const provider = providers.get(row.provider);
+      if (provider?.kind !== "oauth2") return first;
+      await first.body?.cancel();
+      const current = (await findConnectionById(await db(), row.id)) ?? row;
+      return send(await readCredential(current, { forceRefresh: true }));
+    },
+    async listConnections(filter: {
+      tenantId: string;
+      providerName?: string;
+      userId?: string;
+    }): Promise<Connection[]> {
+      await api.ready();
+      const rows = await listVisibleConnections(await db(), {
+        tenantId: filter.tenantId,
+        ...(filter.providerName ? { provider: filter.providerName } : {}),
+        ...(filter.userId ? { userId: filter.userId } : {}),
+      });
+      return rows.map(toConnection);
+    },
+    async getConnection(id: string): Promise<Connection | null> {
+      await api.ready();
+      const row = await findConnectionById(await db(), id);
+      return row ? toConnection(row) : null;
+    },
+    /** The user's own connection, fresh. Never null: throws ConnectionRequiredError instead. */
+    getUserConnection(request: { provider: string; tenantId: string; userId: string }) {
+      return withValue({ ...request, visibility: "user" });
+    },
+    /** The tenant's workspace connection, fresh. Never null: throws ConnectionRequiredError. */
+    getWorkspaceConnection(request: { provider: string; tenantId: string }) {
+      return withValue({ ...request, visibility: "workspace" });
+    },
+    /** Revokes at the provider where possible, then deletes. */
+    async disconnect(id: string): Promise<void> {
+      await api.ready();
+      const row = await findConnectionById(await db(), id);
+      if (!row) throw new ConnectionsError("not_found", "No such connection");
+      await disconnectConnection(runtime, row);
+    },
+    async close(): Promise<void> {
+      await store.close();
+    },
+  };
+  return api;
+}
+
+export type Connections = ReturnType<typeof createConnections>;
+
+function validate(options: ConnectionsOptions) {
+  const parsed = optionsSchema.safeParse({
+    baseUrl: options.baseUrl,
+    mount: options.mount ?? "/api/connections",
+    appOrigin: options.appOrigin,
+    providerTimeoutMs: options.providerTimeoutMs ?? 10_000,
+    refreshSkewMs: options.refreshSkewMs ?? 5 * 60_000,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConnectionsError(
+      "invalid_options",
+      `createConnections: ${issue?.path.join(".") ?? "options"} ${issue?.message ?? "is invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+function providerMap(list: Provider[]): Map<string, Provider> {
+  const map = new Map<string, Provider>();
+  for (const provider of list) {
+    if (!/^[a-z][a-z0-9-]*$/.test(provider.name)) {
+      throw new ConnectionsError(
+        "invalid_options",
+        `Provider name "${provider.name}" must be kebab-case`,
+      );
+    }
+    if (map.has(provider.name)) {
+      throw new ConnectionsError("invalid_options", `Two providers are named "${provider.name}"`);
+    }
+    map.set(provider.name, provider);
+  }
+  return map;
+}
+
+function keyProviderFrom(keys: string | KeyProvider | undefined, dataDir: string): KeyProvider {
+  if (typeof keys === "object") return keys;
+  if (typeof keys === "string") return envKeyProvider(parseKeyring(keys, "vault.keys"));
+  return envKeyProvider(resolveKeyring({ env: process.env, dir: dataDir }));
+}
+
+function dispatch(onEvent: OnEvent | undefined, event: ConnectionEvent): void {
+  if (!onEvent) return;
+  Promise.resolve()
+    .then(() => onEvent(event))
+    .catch((error: unknown) => {
+      console.error(
+        `@x/server: onEvent failed for ${event.type}: ${(error as Error)?.name ?? "error"}`,
+      );
+    });
+}

@@ -1,0 +1,46 @@
+/** Every error the kit throws on purpose has a stable `code`; routes map codes to statuses. */
+export class ConnectionsError extends Error {
+  readonly code: string;
+  readonly provider: string | undefined;
+  constructor(code: string, message: string, options?: { provider?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ConnectionsError";
+    this.code = code;
+    this.provider = options?.provider;
+  }
+}
+
+/** Nothing is connected for that provider: prompt the user to connect (never a null return). */
+export class ConnectionRequiredError extends ConnectionsError {
+  constructor(provider: string) {
+    super("connection_required", `No ${provider} connection: connect ${provider} first`, {
+      provider,
+    });
+    this.name = "ConnectionRequiredError";
+  }
+}
+
+/** The provider refused the stored grant: the user must connect again. */
+export class ReauthRequiredError extends ConnectionsError {
+  constructor(provider: string) {
+    super("reauth_required", `The ${provider} connection needs to be reconnected`, { provider });
+    this.name = "ReauthRequiredError";
+  }
+}
+
+export const errorStatus: Record<string, number> = {
+  unauthenticated: 401,
+  csrf_rejected: 403,
+  forbidden: 403,
+  unknown_provider: 404,
+  not_found: 404,
+  invalid_request: 400,
+  invalid_state: 400,
+  consent_denied: 400,
+  invalid_secret: 400,
+  provider_not_configured: 409,
+  connection_required: 409,
+  reauth_required: 409,
+  provider_error: 502,
+  provider_unreachable: 504,
+};

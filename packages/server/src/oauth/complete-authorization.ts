@@ -1,0 +1,138 @@
+import * as oauth from "oauth4webapi";
+import { saveConnection } from "../connections/repository";
+import { ConnectionsError } from "../errors";
+import type { Identity } from "../identity";
+import type { OAuthProvider, Provider } from "../providers/types";
+import type { ConnectionRow, OAuthFlowRow } from "../store/schema";
+import type { Database } from "../store/store";
+import type { Vault } from "../vault";
+import {
+  authorizationServerOf,
+  clientAuthOf,
+  clientOf,
+  requestOptions,
+} from "./authorization-server";
+import { consumeFlow, finishFlow } from "./flows-repository";
+import { fetchIdentity } from "./identity";
+import { toProviderError } from "./provider-errors";
+import { hashState } from "./random";
+import { type FlowSecrets, flowScope } from "./start-authorization";
+import { credentialFromTokens, grantedScopes } from "./tokens";
+
+export type CompleteAuthorizationInput = {
+  callbackUrl: URL;
+  identity: Identity | null;
+  redirectUri: string;
+  providers: Map<string, Provider>;
+  timeoutMs: number;
+};
+
+export type CompletedAuthorization = {
+  flow: OAuthFlowRow;
+  row: ConnectionRow;
+  created: boolean;
+  previous: ConnectionRow | undefined;
+};
+
+export class FlowError extends ConnectionsError {
+  constructor(
+    readonly flow: OAuthFlowRow | undefined,
+    cause: ConnectionsError,
+  ) {
+    super(cause.code, cause.message, { provider: cause.provider ?? flow?.provider, cause });
+    this.name = "FlowError";
+  }
+}
+
+const invalidState = (reason: string) =>
+  new ConnectionsError("invalid_state", `This sign-in link is not valid: ${reason}. Start again.`);
+
+/**
+ * The redirect back from the provider. The state is consumed before anything else, so a code or
+ * state can be tried once only (RFC 9700 §4.2, §4.5); it must belong to the signed-in user who
+ * started the flow (§4.7), and the response's issuer must be the provider's (RFC 9207, §4.4).
+ */
+export async function completeAuthorization(
+  db: Database,
+  vault: Vault,
+  input: CompleteAuthorizationInput,
+): Promise<CompletedAuthorization> {
+  const params = input.callbackUrl.searchParams;
+  const state = params.get("state");
+  if (!state) throw new FlowError(undefined, invalidState("it has no state"));
+  const flow = await consumeFlow(db, hashState(state));
+  if (!flow) throw new FlowError(undefined, invalidState("it was already used or never issued"));
+  try {
+    if (flow.expiresAt.getTime() < Date.now()) throw invalidState("it expired");
+    if (
+      !input.identity ||
+      input.identity.userId !== flow.userId ||
+      input.identity.tenantId !== flow.tenantId
+    ) {
+      throw invalidState("it was started by someone else");
+    }
+    const provider = input.providers.get(flow.provider);
+    if (provider?.kind !== "oauth2") {
+      throw new ConnectionsError("unknown_provider", `Unknown provider ${flow.provider}`);
+    }
+    const completed = await exchangeAndSave(db, vault, { ...input, flow, provider, state });
+    await finishFlow(db, flow.id, { status: "success", connectionId: completed.row.id });
+    return { flow, ...completed };
+  } catch (error) {
+    const failure = toProviderError(error, flow.provider);
+    await finishFlow(db, flow.id, { status: "error", errorCode: failure.code });
+    throw new FlowError(flow, failure);
+  }
+}
+
+async function exchangeAndSave(
+  db: Database,
+  vault: Vault,
+  input: CompleteAuthorizationInput & {
+    flow: OAuthFlowRow;
+    provider: OAuthProvider;
+    state: string;
+  },
+) {
+  const { flow, provider } = input;
+  const as = authorizationServerOf(provider);
+  const client = clientOf(provider);
+  const callbackParameters = oauth.validateAuthResponse(as, client, input.callbackUrl, input.state);
+  const secrets = await vault.openJson<FlowSecrets>(
+    flowScope(flow.tenantId, flow.id),
+    flow.sealedSecrets,
+  );
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    clientAuthOf(provider),
+    callbackParameters,
+    input.redirectUri,
+    secrets.codeVerifier ?? oauth.nopkce,
+    requestOptions(provider.tokenEndpoint, input.timeoutMs),
+  );
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+    expectedNonce: secrets.oidcNonce ?? oauth.expectNoNonce,
+    requireIdToken: Boolean(provider.openid),
+  });
+  const credential = credentialFromTokens(tokens);
+  const who = await fetchIdentity(provider, credential.accessToken, input.timeoutMs);
+  if (!who.ok && who.status === 401) {
+    throw new ConnectionsError("provider_error", `${provider.name} rejected the new token`, {
+      provider: provider.name,
+    });
+  }
+  const account = who.ok ? who.identity : { accountId: null, name: null, handle: null };
+  return saveConnection(db, vault, {
+    tenantId: flow.tenantId,
+    provider: provider.name,
+    visibility: flow.visibility,
+    userId: flow.userId,
+    credential,
+    scopes: grantedScopes(tokens, provider.scopes, provider.scopeSeparator),
+    name: account.name,
+    handle: account.handle,
+    accountId: account.accountId,
+    expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
+  });
+}

@@ -1,0 +1,19 @@
+import type { SecretProvider } from "./types";
+
+export type SecretOptions = {
+  name: string;
+  displayName?: string;
+  iconUrl?: string;
+  validate?: SecretProvider["validate"];
+};
+
+/** An API key or any other string secret that a user pastes in. */
+export function secret(options: SecretOptions): SecretProvider {
+  return {
+    kind: "secret",
+    name: options.name,
+    displayName: options.displayName ?? options.name,
+    ...(options.iconUrl ? { iconUrl: options.iconUrl } : {}),
+    ...(options.validate ? { validate: options.validate } : {}),
+  };
+}

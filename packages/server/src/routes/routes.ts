@@ -1,0 +1,234 @@
+import { Hono } from "hono";
+import { listVisibleConnections } from "../connections/repository";
+import {
+  assertMayManage,
+  checkConnection,
+  disconnectConnection,
+  findVisible,
+  renameVisible,
+  saveSecretConnection,
+} from "../connections/service";
+import { toConnection } from "../connections/view";
+import type { CredentialResult } from "../credentials/get-credential";
+import { ConnectionsError } from "../errors";
+import type { Identify, Identity } from "../identity";
+import { completeAuthorization, FlowError } from "../oauth/complete-authorization";
+import { findFlow } from "../oauth/flows-repository";
+import { startAuthorization } from "../oauth/start-authorization";
+import { describeProvider, isConfigured } from "../providers/types";
+import type { Runtime } from "../runtime";
+import type { ConnectionRow } from "../store/schema";
+import { renderCallbackPage } from "./callback-page";
+import { csrfGuard } from "./csrf";
+import { errorBody, toErrorResponse } from "./error-response";
+import { safeReturnTo } from "./return-to";
+import { connectBody, idParam, renameBody, secretBody } from "./schemas";
+
+export type RoutesConfig = {
+  identify: Identify;
+  appOrigin: string;
+  redirectUri: string;
+  getCredential: (
+    row: ConnectionRow,
+    options?: { forceRefresh?: boolean },
+  ) => Promise<CredentialResult>;
+};
+
+type Env = { Variables: { identity: Identity | null } };
+
+export function createRoutes(runtime: Runtime, config: RoutesConfig) {
+  const app = new Hono<Env>();
+  app.onError(toErrorResponse);
+
+  app.use(async (c, next) => {
+    c.header("cache-control", "no-store");
+    c.set("identity", await config.identify(c));
+    await next();
+  });
+  app.use(csrfGuard(config.appOrigin));
+
+  const caller = (identity: Identity | null): Identity => {
+    if (!identity) throw new ConnectionsError("unauthenticated", "Sign in first");
+    return identity;
+  };
+
+  app.get("/providers", (c) => {
+    caller(c.get("identity"));
+    return c.json({ providers: [...runtime.providers.values()].map(describeProvider) });
+  });
+
+  app.get("/connections", async (c) => {
+    const identity = caller(c.get("identity"));
+    const rows = await listVisibleConnections(await runtime.db(), {
+      tenantId: identity.tenantId,
+      userId: identity.userId,
+    });
+    return c.json({ connections: rows.map(toConnection) });
+  });
+
+  app.post("/connect/:provider", async (c) => {
+    const identity = caller(c.get("identity"));
+    const provider = runtime.providers.get(c.req.param("provider"));
+    if (!provider) throw new ConnectionsError("unknown_provider", "Unknown provider");
+    if (provider.kind !== "oauth2") {
+      throw new ConnectionsError(
+        "invalid_request",
+        `${provider.displayName} takes a secret, not OAuth`,
+        {
+          provider: provider.name,
+        },
+      );
+    }
+    if (!isConfigured(provider)) {
+      throw new ConnectionsError(
+        "provider_not_configured",
+        `${provider.displayName} needs its client id and secret set by the server admin`,
+        { provider: provider.name },
+      );
+    }
+    const body = connectBody.parse(await c.req.json().catch(() => ({})));
+    assertMayManage(identity, body.visibility);
+    const returnTo = safeReturnTo(body.returnTo, config.appOrigin);
+    if (body.returnTo !== undefined && returnTo === null) {
+      throw new ConnectionsError(
+        "invalid_request",
+        "returnTo must be a path of this app, like /settings",
+      );
+    }
+    const started = await startAuthorization(await runtime.db(), runtime.vault, {
+      provider,
+      identity,
+      redirectUri: config.redirectUri,
+      mode: body.mode,
+      visibility: body.visibility,
+      returnTo,
+    });
+    return c.json(started);
+  });
+
+  app.get("/callback", async (c) => {
+    const callbackUrl = new URL(c.req.url);
+    try {
+      const done = await completeAuthorization(await runtime.db(), runtime.vault, {
+        callbackUrl,
+        identity: c.get("identity"),
+        redirectUri: config.redirectUri,
+        providers: runtime.providers,
+        timeoutMs: runtime.timeoutMs,
+      });
+      const connection = toConnection(done.row);
+      runtime.emit(
+        done.created
+          ? { type: "connection.created", connection }
+          : {
+              type: "connection.reconnected",
+              connection,
+              recovered: done.previous?.status !== "active",
+            },
+      );
+      if (done.flow.mode === "redirect") {
+        return redirectBack(done.flow.returnTo, {
+          x_connect: "success",
+          provider: done.flow.provider,
+        });
+      }
+      return renderCallbackPage(
+        {
+          type: "x-connect:result",
+          nonce: done.flow.messageNonce,
+          flowId: done.flow.id,
+          provider: done.flow.provider,
+          status: "success",
+          connectionId: done.row.id,
+        },
+        config.appOrigin,
+      );
+    } catch (error) {
+      if (!(error instanceof FlowError)) throw error;
+      const { flow } = error;
+      if (flow?.mode === "redirect") {
+        return redirectBack(flow.returnTo, {
+          x_connect: "error",
+          code: error.code,
+          provider: flow.provider,
+        });
+      }
+      if (!flow) return c.json(errorBody(error), 400);
+      return renderCallbackPage(
+        {
+          type: "x-connect:result",
+          nonce: flow.messageNonce,
+          flowId: flow.id,
+          provider: flow.provider,
+          status: "error",
+          error: { code: error.code, message: error.message },
+        },
+        config.appOrigin,
+      );
+    }
+  });
+
+  app.get("/flows/:flowId", async (c) => {
+    const identity = caller(c.get("identity"));
+    const flow = await findFlow(await runtime.db(), c.req.param("flowId"));
+    if (!flow || flow.userId !== identity.userId || flow.tenantId !== identity.tenantId) {
+      throw new ConnectionsError("not_found", "No such flow");
+    }
+    return c.json({
+      flowId: flow.id,
+      status: flow.status,
+      provider: flow.provider,
+      ...(flow.connectionId ? { connectionId: flow.connectionId } : {}),
+      ...(flow.errorCode ? { error: { code: flow.errorCode } } : {}),
+    });
+  });
+
+  app.post("/connections", async (c) => {
+    const identity = caller(c.get("identity"));
+    const body = secretBody.parse(await c.req.json().catch(() => null));
+    return c.json({ connection: await saveSecretConnection(runtime, identity, body) }, 201);
+  });
+
+  app.patch("/connections/:id", async (c) => {
+    const identity = caller(c.get("identity"));
+    const id = parseId(c.req.param("id"));
+    const body = renameBody.parse(await c.req.json().catch(() => null));
+    return c.json({ connection: await renameVisible(runtime, identity, id, body.name) });
+  });
+
+  app.delete("/connections/:id", async (c) => {
+    const identity = caller(c.get("identity"));
+    const row = await findVisible(runtime, identity, parseId(c.req.param("id")));
+    assertMayManage(identity, row.visibility);
+    await disconnectConnection(runtime, row);
+    return c.body(null, 204);
+  });
+
+  app.post("/connections/:id/check", async (c) => {
+    const identity = caller(c.get("identity"));
+    const row = await findVisible(runtime, identity, parseId(c.req.param("id")));
+    return c.json({ connection: await checkConnection(runtime, row, config.getCredential) });
+  });
+
+  return app;
+}
+
+function parseId(value: string): string {
+  const parsed = idParam.safeParse(value);
+  if (!parsed.success) throw new ConnectionsError("not_found", "No such connection");
+  return parsed.data;
+}
+
+/** Back to the app's own page (already checked by safeReturnTo), with the outcome in the query. */
+function redirectBack(returnTo: string | null, outcome: Record<string, string>): Response {
+  const target = new URL(returnTo ?? "/", "http://placeholder");
+  for (const [name, value] of Object.entries(outcome)) target.searchParams.set(name, value);
+  return new Response(null, {
+    status: 303,
+    headers: {
+      location: target.pathname + target.search + target.hash,
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+    },
+  });
+}

@@ -1,0 +1,20 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The SQL migrations ship in the package's `drizzle/` folder. This module runs from `src/` in
+ * development and from `dist/` once built, so the folder is found by walking up, not by a fixed
+ * relative path.
+ */
+export function migrationsFolder(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 4; depth++) {
+    const candidate = join(dir, "drizzle");
+    if (existsSync(join(candidate, "meta", "_journal.json"))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(
+    "@x/server: the drizzle/ migrations folder is missing from the installed package",
+  );
+}

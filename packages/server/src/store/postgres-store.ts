@@ -1,0 +1,64 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { migrationsFolder } from "./migrations-folder";
+import { schema } from "./schema";
+import { type Database, type Store, StoreError } from "./store";
+
+export type PostgresStoreOptions = {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Pool size per instance (default 10). */
+  max?: number;
+};
+
+// Any constant works; it only has to be the same for every instance migrating one database.
+const MIGRATION_LOCK = 727_001;
+
+/** PostgreSQL for many stateless instances sharing one database. */
+export function postgresStore(
+  options: PostgresStoreOptions,
+): Store & { readonly sql: postgres.Sql } {
+  const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+  let opening: Promise<Database> | undefined;
+  return {
+    kind: "postgres",
+    sql,
+    open() {
+      opening ??= (async () => {
+        await migrateOnce(options.url);
+        return drizzle(sql, { schema }) as unknown as Database;
+      })();
+      return opening;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Instances starting together take turns: an advisory lock held on one dedicated connection. */
+async function migrateOnce(url: string): Promise<void> {
+  const session = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(session), { migrationsFolder: migrationsFolder() });
+  } catch (error) {
+    throw new StoreError(
+      `@x/server: migrating PostgreSQL at ${redactUrl(url)} failed: ${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    await session.end({ timeout: 5 }).catch(() => {});
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable url)";
+  }
+}

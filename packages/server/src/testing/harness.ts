@@ -1,0 +1,78 @@
+import { Hono } from "hono";
+import { createConnections } from "../create-connections";
+import type { ConnectionEvent } from "../events";
+import type { Identity } from "../identity";
+import { attio } from "../providers/attio";
+import { secret } from "../providers/secret";
+import type { Provider } from "../providers/types";
+import type { Store } from "../store/store";
+
+export const TEST_KEYS = `v1:${Buffer.alloc(32, 7).toString("base64")}`;
+export const BASE_URL = "http://localhost:3050";
+export const MOUNT = "/api/connections";
+
+/**
+ * A host app as a test sees it: identity comes from an `x-test-user` header
+ * ("tenant:user[:admin]"), as a host would read its own session.
+ */
+export function createHost(options: { store: Store; sandboxUrl: string; providers?: Provider[] }) {
+  const events: ConnectionEvent[] = [];
+  const connections = createConnections({
+    baseUrl: BASE_URL,
+    mount: MOUNT,
+    store: options.store,
+    vault: { keys: TEST_KEYS },
+    providers: options.providers ?? [
+      attio({
+        clientId: "taskr-sandbox",
+        clientSecret: "taskr-sandbox-secret",
+        appUrl: options.sandboxUrl,
+        apiUrl: options.sandboxUrl,
+      }),
+      secret({ name: "mail-sequencer", displayName: "Mail sequencer" }),
+    ],
+    identify: (c) => parseIdentity(c.req.header("x-test-user")),
+    onEvent: (event) => {
+      events.push(event);
+    },
+  });
+  const app = new Hono().route(MOUNT, connections.routes);
+  return { connections, app, events };
+}
+
+export function parseIdentity(header: string | undefined): Identity | null {
+  if (!header) return null;
+  const [tenantId, userId, role] = header.split(":");
+  if (!tenantId || !userId) return null;
+  return { tenantId, userId, role: role === "admin" ? "admin" : "member" };
+}
+
+export function asUser(user: string, init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set("x-test-user", user);
+  if (init.method && init.method !== "GET") {
+    headers.set("x-connect-request", "1");
+    headers.set("content-type", "application/json");
+  }
+  return { ...init, headers };
+}
+
+/** Plays the person on the sandbox's consent page: loads it, then presses Allow or Deny. */
+export async function consent(
+  authorizeUrl: string,
+  decision: "allow" | "deny" = "allow",
+): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  const html = await page.text();
+  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  if (!requestId) throw new Error(`no consent form at ${authorizeUrl}: ${page.status}`);
+  const origin = new URL(authorizeUrl).origin;
+  const answer = await fetch(`${origin}/authorize/decision`, {
+    method: "POST",
+    body: new URLSearchParams({ request_id: requestId, decision }),
+    redirect: "manual",
+  });
+  const location = answer.headers.get("location");
+  if (!location) throw new Error(`consent did not redirect: ${answer.status}`);
+  return new URL(location);
+}
