@@ -19,7 +19,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: "dom",
-          include: ["packages/{client,react}/src/**/*.test.{ts,tsx}", "apps/*/web/**/*.test.{ts,tsx}"],
+          include: [
+            "packages/{client,react}/src/**/*.test.{ts,tsx}",
+            "apps/*/web/**/*.test.{ts,tsx}",
+          ],
           environment: "jsdom",
         },
       },

@@ -5,4 +5,6 @@ export default defineConfig({
   format: "esm",
   dts: true,
   platform: "node",
+  // package.json exports ./dist/index.js and ./dist/index.d.ts; tsdown defaults to .mjs on node.
+  fixedExtension: false,
 });

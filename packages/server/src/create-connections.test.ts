@@ -3,7 +3,7 @@ import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConnectionRequiredError } from "./errors";
 import { pgliteStore } from "./store/pglite-store";
-import { asUser, consent, createHost, MOUNT } from "./testing/harness";
+import { asUser, consent, createHost, json, MOUNT } from "./testing/harness";
 
 let sandbox: Sandbox;
 const client = new PGlite();
@@ -32,7 +32,7 @@ async function connectAttio(user = "acme:alice", mode: "popup" | "redirect" = "p
     asUser(user, { method: "POST", body: JSON.stringify({ mode, returnTo: "/home" }) }),
   );
   expect(started.status).toBe(200);
-  const { authorizeUrl, flowId, nonce } = await started.json();
+  const { authorizeUrl, flowId, nonce } = await json(started);
   const callback = await consent(authorizeUrl);
   const landed = await host.app.request(`${callback.pathname}${callback.search}`, asUser(user));
   return { authorizeUrl: new URL(authorizeUrl), flowId, nonce, landed, callback };
@@ -44,7 +44,7 @@ describe("connect through the sandbox", () => {
       `${MOUNT}/connect/attio`,
       asUser("acme:alice", { method: "POST", body: "{}" }),
     );
-    const { authorizeUrl } = await started.json();
+    const { authorizeUrl } = await json(started);
     const params = new URL(authorizeUrl).searchParams;
     expect(params.get("code_challenge_method")).toBe("S256");
     expect(params.get("code_challenge")).toMatch(/^[\w-]{43}$/);
@@ -61,7 +61,7 @@ describe("connect through the sandbox", () => {
     expect(html).not.toMatch(/sbx_(at|rt)_/);
 
     const list = await host.app.request(`${MOUNT}/connections`, asUser("acme:alice"));
-    const { connections } = await list.json();
+    const { connections } = await json(list);
     expect(connections).toHaveLength(1);
     expect(connections[0]).toMatchObject({
       provider: "attio",
@@ -72,7 +72,7 @@ describe("connect through the sandbox", () => {
     expect(JSON.stringify(connections)).not.toMatch(/sbx_/);
 
     const flow = await host.app.request(`${MOUNT}/flows/${flowId}`, asUser("acme:alice"));
-    expect(await flow.json()).toMatchObject({ status: "success", connectionId: connections[0].id });
+    expect(await json(flow)).toMatchObject({ status: "success", connectionId: connections[0].id });
     expect(host.events.map((event) => event.type)).toEqual(["connection.created"]);
   });
 
@@ -110,7 +110,7 @@ describe("connect through the sandbox", () => {
       `${sandbox.url}/v2/tasks?limit=10`,
     );
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body.data).toHaveLength(10);
   });
 
@@ -138,7 +138,7 @@ describe("connect through the sandbox", () => {
       asUser("acme:alice"),
     );
     expect(replay.status).toBe(400);
-    expect((await replay.json()).error.code).toBe("invalid_state");
+    expect((await json(replay)).error.code).toBe("invalid_state");
     expect(await host.connections.listConnections({ tenantId: "acme" })).toHaveLength(1);
   });
 
@@ -147,7 +147,7 @@ describe("connect through the sandbox", () => {
       `${MOUNT}/connect/attio`,
       asUser("acme:alice", { method: "POST", body: "{}" }),
     );
-    const callback = await consent((await started.json()).authorizeUrl);
+    const callback = await consent((await json(started)).authorizeUrl);
     const landed = await host.app.request(
       `${callback.pathname}${callback.search}`,
       asUser("acme:mallory"),
@@ -162,11 +162,11 @@ describe("connect through the sandbox", () => {
       `${MOUNT}/connect/attio`,
       asUser("acme:alice", { method: "POST", body: "{}" }),
     );
-    const { authorizeUrl, flowId } = await started.json();
+    const { authorizeUrl, flowId } = await json(started);
     const callback = await consent(authorizeUrl, "deny");
     await host.app.request(`${callback.pathname}${callback.search}`, asUser("acme:alice"));
     const flow = await host.app.request(`${MOUNT}/flows/${flowId}`, asUser("acme:alice"));
-    expect(await flow.json()).toMatchObject({ status: "error", error: { code: "consent_denied" } });
+    expect(await json(flow)).toMatchObject({ status: "error", error: { code: "consent_denied" } });
     expect(await host.connections.listConnections({ tenantId: "acme" })).toHaveLength(0);
   });
 

@@ -12,6 +12,7 @@ export type { Identify, Identity } from "./identity";
 export { type AttioOptions, attio, attioScopes } from "./providers/attio";
 export { type SecretOptions, secret } from "./providers/secret";
 export type { OAuthProvider, Provider, ProviderInfo, SecretProvider } from "./providers/types";
+export { connectionsErrorResponse } from "./routes/error-response";
 export { type PgliteStoreOptions, pgliteStore } from "./store/pglite-store";
 export { type PostgresStoreOptions, postgresStore } from "./store/postgres-store";
 export type { Store } from "./store/store";

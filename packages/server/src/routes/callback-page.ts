@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-
 export type PopupResult = {
   type: "x-connect:result";
   nonce: string;
@@ -15,28 +13,21 @@ export type PopupResult = {
  * origin alone (never "*"), tagged with the nonce the opener is waiting for.
  */
 export function renderCallbackPage(result: PopupResult, appOrigin: string): Response {
-  const scriptNonce = randomBytes(16).toString("base64");
   const payload = JSON.stringify({ result, appOrigin }).replace(/</g, "\\u003c");
   const heading = result.status === "success" ? "Connected" : "Connection failed";
   const detail =
     result.status === "success"
       ? "You can close this window."
       : escapeHtml(result.error?.message ?? "Something went wrong.");
+  // The script is a file beside this page, not inline, so the host app's own CSP
+  // (script-src 'self') allows it as well as ours.
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${heading}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:16px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#1f2328}main{text-align:center}</style>
 </head><body><main><h1>${heading}</h1><p>${detail}</p></main>
 <script type="application/json" id="x-connect-result">${payload}</script>
-<script nonce="${scriptNonce}">
-(function () {
-  var data = JSON.parse(document.getElementById("x-connect-result").textContent);
-  if (window.opener) {
-    window.opener.postMessage(data.result, data.appOrigin);
-    window.close();
-  }
-})();
-</script></body></html>`;
+<script src="popup-result.js"></script>
+</body></html>`;
   return new Response(html, {
     status: result.status === "success" ? 200 : 400,
     headers: {
@@ -44,10 +35,25 @@ export function renderCallbackPage(result: PopupResult, appOrigin: string): Resp
       "cache-control": "no-store",
       "referrer-policy": "no-referrer",
       "x-frame-options": "DENY",
-      "content-security-policy": `default-src 'none'; script-src 'nonce-${scriptNonce}'; style-src 'unsafe-inline'; frame-ancestors 'none'`,
+      "content-security-policy": "default-src 'none'; script-src 'self'; frame-ancestors 'none'",
+      // Any other opener policy here makes the browser cut the popup from its opener when it
+      // arrives from the provider's origin, and the result could not be posted back.
+      "cross-origin-opener-policy": "unsafe-none",
     },
   });
 }
+
+/** Posts the outcome to the opener, only at the app's origin, then closes the popup. */
+export const POPUP_RESULT_SCRIPT = `(function () {
+  var element = document.getElementById("x-connect-result");
+  if (!element) return;
+  var data = JSON.parse(element.textContent);
+  if (window.opener) {
+    window.opener.postMessage(data.result, data.appOrigin);
+    window.close();
+  }
+})();
+`;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

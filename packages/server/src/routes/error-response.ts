@@ -38,3 +38,8 @@ function describeZodError(error: ZodError): string {
   const path = issue.path.join(".");
   return path ? `${path}: ${issue.message}` : issue.message;
 }
+
+/** For host routes that call the kit: the same JSON error and status the kit's routes send. */
+export function connectionsErrorResponse(error: ConnectionsError): Response {
+  return Response.json(errorBody(error), { status: errorStatus[error.code] ?? 400 });
+}

@@ -18,7 +18,7 @@ import { startAuthorization } from "../oauth/start-authorization";
 import { describeProvider, isConfigured } from "../providers/types";
 import type { Runtime } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
-import { renderCallbackPage } from "./callback-page";
+import { POPUP_RESULT_SCRIPT, renderCallbackPage } from "./callback-page";
 import { csrfGuard } from "./csrf";
 import { errorBody, toErrorResponse } from "./error-response";
 import { safeReturnTo } from "./return-to";
@@ -166,6 +166,12 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
         config.appOrigin,
       );
     }
+  });
+
+  app.get("/popup-result.js", (c) => {
+    c.header("content-type", "text/javascript; charset=utf-8");
+    c.header("cache-control", "public, max-age=3600");
+    return c.body(POPUP_RESULT_SCRIPT);
   });
 
   app.get("/flows/:flowId", async (c) => {

@@ -18,3 +18,15 @@ export function migrationsFolder(): string {
     "@x/server: the drizzle/ migrations folder is missing from the installed package",
   );
 }
+
+/**
+ * Our own bookkeeping table, so the kit can share a database (and Drizzle) with the host app
+ * without the two sets of migrations mistaking each other's history.
+ */
+export const MIGRATIONS = {
+  get migrationsFolder() {
+    return migrationsFolder();
+  },
+  migrationsTable: "x_connections_migrations",
+  migrationsSchema: "public",
+};

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
-import { migrationsFolder } from "./migrations-folder";
+import { MIGRATIONS } from "./migrations-folder";
 import { schema } from "./schema";
 import { type Database, type Store, StoreError } from "./store";
 
@@ -24,7 +24,7 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store & { readonl
       opening ??= (async () => {
         const db = drizzle(client, { schema });
         try {
-          await migrate(db, { migrationsFolder: migrationsFolder() });
+          await migrate(db, MIGRATIONS);
         } catch (error) {
           throw new StoreError(
             `@x/server: migrating the PGlite store${options.dir ? ` in ${options.dir}` : ""} failed: ${(error as Error).message}`,

@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { migrationsFolder } from "./migrations-folder";
+import { MIGRATIONS } from "./migrations-folder";
 import { schema } from "./schema";
 import { type Database, type Store, StoreError } from "./store";
 
@@ -42,7 +42,7 @@ async function migrateOnce(url: string): Promise<void> {
   const session = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(session), { migrationsFolder: migrationsFolder() });
+    await migrate(drizzle(session), MIGRATIONS);
   } catch (error) {
     throw new StoreError(
       `@x/server: migrating PostgreSQL at ${redactUrl(url)} failed: ${(error as Error).message}`,

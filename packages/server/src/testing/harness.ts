@@ -76,3 +76,7 @@ export async function consent(
   if (!location) throw new Error(`consent did not redirect: ${answer.status}`);
   return new URL(location);
 }
+
+/** Test bodies are checked by the assertions that read them. */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions are the type check
+export const json = (response: Response): Promise<any> => response.json();

@@ -60,7 +60,7 @@ export function createVault({ keys, dataKeys, cacheSize }: VaultOptions): Vault 
     }
   };
 
-  const sealJson = (scope: VaultScope, value: unknown) => seal(scope, toJson(value));
+  const sealJson = async (scope: VaultScope, value: unknown) => seal(scope, toJson(value));
 
   return { seal, open, openText, sealJson, openJson };
 }

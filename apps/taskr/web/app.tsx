@@ -1,0 +1,69 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { MouseEvent, ReactNode } from "react";
+import { api, type User } from "./api";
+import { AuthPage } from "./pages/auth-page";
+import { ConnectionsPage } from "./pages/connections-page";
+import { HomePage } from "./pages/home-page";
+import { navigate, usePath } from "./router";
+
+export function App() {
+  const path = usePath();
+  const me = useQuery({ queryKey: ["taskr", "me"], queryFn: api.me });
+  if (me.isPending) return <Shell user={null}>Loading…</Shell>;
+  const user = me.data?.user ?? null;
+  if (!user) {
+    return (
+      <Shell user={null}>
+        <AuthPage mode={path === "/login" ? "login" : "signup"} />
+      </Shell>
+    );
+  }
+  return (
+    <Shell user={user}>
+      {path === "/connections" ? <ConnectionsPage /> : <HomePage user={user} />}
+    </Shell>
+  );
+}
+
+function Shell({ user, children }: { user: User | null; children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const logout = useMutation({
+    mutationFn: api.logout,
+    onSuccess: () => {
+      queryClient.clear();
+      navigate("/login");
+    },
+  });
+  return (
+    <div className="taskr">
+      <header className="taskr-header">
+        <a className="taskr-logo" href="/" onClick={follow("/")}>
+          <span aria-hidden="true">✓</span> Taskr
+        </a>
+        {user ? (
+          <nav aria-label="Main">
+            <a href="/" onClick={follow("/")}>
+              Tasks
+            </a>
+            <a href="/connections" onClick={follow("/connections")}>
+              Connections
+            </a>
+            <button type="button" className="taskr-link" onClick={() => logout.mutate()}>
+              Log out
+            </button>
+          </nav>
+        ) : null}
+      </header>
+      <main className="taskr-main">{children}</main>
+    </div>
+  );
+}
+
+/** In-app links keep their href (open in new tab works) but navigate without a reload. */
+export function follow(path: string) {
+  return (event: MouseEvent) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(path);
+  };
+}

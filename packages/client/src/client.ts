@@ -1,0 +1,109 @@
+import { ConnectError, errorFromBody } from "./errors";
+import { openPopup, waitForResult } from "./popup";
+import { pathWithoutConnectResult } from "./redirect";
+import type {
+  Connection,
+  ConnectOptions,
+  ConnectResult,
+  ConnectStart,
+  FlowOutcome,
+  Provider,
+  SaveSecretOptions,
+  Visibility,
+} from "./types";
+
+export type ConnectClientOptions = {
+  /** Where the host mounted the routes: "/api/connections" or an absolute URL. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+};
+
+export type ConnectClient = ReturnType<typeof createConnectClient>;
+
+export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOptions) => {
+  const base = baseUrl.replace(/\/+$/, "");
+
+  // `key` unwraps the one-field envelopes such as `{ connection }`.
+  const request = async <Result>(method: string, path: string, key?: string, body?: unknown) => {
+    let response: Response;
+    try {
+      // Resolved per call so a fetch patched after start-up (tests, polyfills) is honoured.
+      response = await (fetcher ?? fetch)(base + path, {
+        method,
+        credentials: "include",
+        headers: {
+          // The server rejects any non-GET request without it (CSRF, docs/http-api.md).
+          ...(method !== "GET" && { "X-Connect-Request": "1" }),
+          ...(body !== undefined && { "Content-Type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new ConnectError("network_error", "Network error", { cause });
+    }
+    const data = response.status === 204 ? undefined : await response.json().catch(() => null);
+    if (!response.ok) throw errorFromBody(response.status, data);
+    return (key ? data[key] : data) as Result;
+  };
+
+  const encode = encodeURIComponent;
+  const start = (provider: string, body: ConnectOptions) =>
+    request<ConnectStart>("POST", `/connect/${encode(provider)}`, "", body);
+  const flow = (flowId: string) => request<FlowOutcome>("GET", `/flows/${encode(flowId)}`);
+
+  const redirect = async (provider: string, visibility?: Visibility, returnTo?: string) => {
+    const { authorizeUrl } = await start(provider, {
+      mode: "redirect",
+      visibility,
+      returnTo: returnTo ?? pathWithoutConnectResult(location.href),
+    });
+    location.assign(authorizeUrl);
+    // The page is leaving; settling would only flash a result the user never sees.
+    return new Promise<never>(() => {});
+  };
+
+  const connect = (provider: string, options: ConnectOptions = {}): Promise<ConnectResult> => {
+    const { mode, visibility, returnTo } = options;
+    if (mode === "redirect") return redirect(provider, visibility, returnTo);
+    // Synchronously, before any await: the click's user activation must still be live.
+    const popup = openPopup(`x-connect-${provider}`);
+    if (!popup) {
+      if (mode === "popup") {
+        const message = "The browser blocked the popup";
+        return Promise.reject(new ConnectError("popup_blocked", message, { provider }));
+      }
+      return redirect(provider, visibility, returnTo);
+    }
+    return start(provider, { mode: "popup", visibility }).then(
+      ({ authorizeUrl, flowId, nonce }) => {
+        popup.location.href = authorizeUrl;
+        const origin = new URL(base, location.href).origin;
+        // A flow the server no longer knows was never finished: the same as a pending one.
+        const confirm = () =>
+          flow(flowId).catch((error: ConnectError): FlowOutcome => {
+            if (error.code === "not_found") return { status: "pending", provider };
+            throw error;
+          });
+        return waitForResult({ popup, origin, nonce, confirm });
+      },
+      (error) => {
+        popup.close();
+        throw error;
+      },
+    );
+  };
+
+  return {
+    providers: () => request<Provider[]>("GET", "/providers", "providers"),
+    connections: () => request<Connection[]>("GET", "/connections", "connections"),
+    connect,
+    disconnect: (id: string) => request<void>("DELETE", `/connections/${encode(id)}`),
+    rename: (id: string, name: string) =>
+      request<Connection>("PATCH", `/connections/${encode(id)}`, "connection", { name }),
+    saveSecret: (provider: string, secret: string, options: SaveSecretOptions = {}) =>
+      request<Connection>("POST", "/connections", "connection", { provider, secret, ...options }),
+    check: (id: string) =>
+      request<Connection>("POST", `/connections/${encode(id)}/check`, "connection"),
+    flow,
+  };
+};

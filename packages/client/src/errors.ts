@@ -1,0 +1,63 @@
+/** The server's codes (docs/http-api.md) plus the ones only the browser can produce. */
+export type ConnectErrorCode =
+  | "unauthenticated"
+  | "csrf_rejected"
+  | "forbidden"
+  | "unknown_provider"
+  | "not_found"
+  | "invalid_request"
+  | "provider_not_configured"
+  | "connection_required"
+  | "reauth_required"
+  | "invalid_state"
+  | "consent_denied"
+  | "provider_error"
+  | "provider_unreachable"
+  | "invalid_secret"
+  | "cancelled"
+  | "popup_blocked"
+  | "network_error"
+  // A newer server may send codes this client does not know yet.
+  | (string & {});
+
+export type ConnectErrorDetails = { provider?: string; status?: number; cause?: unknown };
+
+export class ConnectError extends Error {
+  override name = "ConnectError";
+  code: ConnectErrorCode;
+  provider?: string;
+  status?: number;
+
+  constructor(code: ConnectErrorCode, message: string = code, details: ConnectErrorDetails = {}) {
+    super(message, details);
+    this.code = code;
+    this.provider = details.provider;
+    this.status = details.status;
+  }
+}
+
+/**
+ * True when connecting (or reconnecting) `provider` would fix the failure. Duck-typed so it
+ * also recognises the `{ code, provider }` error body of the host's own API routes.
+ */
+export const isConnectionRequired = (
+  error: unknown,
+): error is {
+  code: "connection_required" | "reauth_required";
+  provider: string;
+  message: string;
+} => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "connection_required" || code === "reauth_required";
+};
+
+/** Maps a non-2xx response body `{ error: { code, message, provider? } }` to a ConnectError. */
+export const errorFromBody = (status: number, body: unknown): ConnectError => {
+  const error = (body as { error?: { code?: string; message?: string; provider?: string } } | null)
+    ?.error;
+  return new ConnectError(
+    error?.code ?? (status >= 500 ? "provider_error" : "invalid_request"),
+    error?.message ?? `HTTP ${status}`,
+    { provider: error?.provider, status },
+  );
+};

@@ -1,0 +1,56 @@
+// Shapes of the BFF's HTTP contract (docs/http-api.md); keep them in step with the server.
+
+export type Visibility = "user" | "workspace";
+export type ConnectMode = "popup" | "redirect";
+
+export type Provider = {
+  name: string;
+  displayName: string;
+  kind: "oauth2" | "secret";
+  /** false: "needs server admin"; connecting is disabled. */
+  configured: boolean;
+  scopes: string[];
+  iconUrl?: string;
+};
+
+export type Connection = {
+  id: string;
+  provider: string;
+  visibility: Visibility;
+  tenantId: string;
+  userId: string | null;
+  scopes: string[];
+  name: string | null;
+  handle: string | null;
+  status: "active" | "auth_failed" | "revoked";
+  authFailedAt: string | null;
+  createdAt: string;
+  lastRefreshedAt: string | null;
+};
+
+export type ConnectOptions = {
+  /**
+   * Omitted: a popup, falling back to a full-page redirect when the browser blocks it.
+   * "popup": a popup only; a blocked one rejects with `popup_blocked`.
+   * "redirect": a full-page redirect that comes back to `returnTo`.
+   */
+  mode?: ConnectMode;
+  visibility?: Visibility;
+  /** Redirect mode: a path starting with one "/"; defaults to the current page. */
+  returnTo?: string;
+};
+
+export type ConnectResult = { status: "success"; provider: string; connectionId?: string };
+
+export type ConnectStart = { authorizeUrl: string; flowId: string; nonce: string };
+
+/** What GET /flows/:flowId returns, and (with `type` and `nonce`) what the popup posts. */
+export type FlowOutcome = {
+  flowId?: string;
+  status: "pending" | "success" | "error";
+  provider: string;
+  connectionId?: string;
+  error?: { code: string; message: string };
+};
+
+export type SaveSecretOptions = { visibility?: Visibility; name?: string };

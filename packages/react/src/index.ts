@@ -1,0 +1,23 @@
+export * from "@x/client";
+export {
+  ConnectButton,
+  type ConnectButtonProps,
+  type ConnectButtonState,
+} from "./connect-button";
+export { ConnectionList } from "./connection-list";
+export { ConnectionRequired, type ConnectionRequiredProps } from "./connection-required";
+export {
+  pickConnection,
+  useConnect,
+  useConnectClient,
+  useConnection,
+  useConnections,
+  useDisconnect,
+  useProvider,
+  useProviders,
+  useRename,
+  useSaveSecret,
+} from "./hooks";
+export { ConnectionsProvider, type ConnectionsProviderProps } from "./provider";
+export { queryKeys } from "./query-keys";
+export { SecretForm, type SecretFormProps } from "./secret-form";

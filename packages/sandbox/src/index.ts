@@ -1,0 +1,13 @@
+export { createSandboxApp, type SandboxApp, type SandboxAppOptions } from "./app";
+export { defaultSandboxClient, type SandboxClient } from "./clients";
+export {
+  AttioApiError,
+  OAuthError,
+  type OAuthErrorCode,
+  SandboxConfigError,
+  UnsafeAuthorizationError,
+} from "./errors";
+export { defaultKnobs, type SandboxKnobs, type TokenEndpointAuth } from "./knobs";
+export { type AttioScope, attioScopes, defaultScopes } from "./scopes";
+export { type Sandbox, type StartSandboxOptions, startSandbox } from "./start";
+export type { SandboxStats } from "./stats";
