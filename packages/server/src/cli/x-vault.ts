@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { pgliteStore } from "../store/pglite-store";
+import { postgresStore } from "../store/postgres-store";
+import type { Store } from "../store/store";
+import { envKeyProvider, parseKeyring, resolveKeyring } from "../vault";
+import { checkCommand, rotateCommand, statusCommand } from "./vault-commands";
+
+const USAGE = `Usage: x-vault <rotate|check|status> (--database-url URL | --pglite DIR) [--data-dir DIR]
+
+  rotate   re-wrap every tenant's data key under the newest key in X_VAULT_KEYS
+  check    verify that every sealed credential opens with the current keyring
+  status   count data keys per key version and say which old keys may be removed
+
+Keys come from X_VAULT_KEYS ("v2:<base64>,v1:<base64>", newest first); without it, from the
+development keyring in --data-dir. --database-url defaults to DATABASE_URL. PGlite data can be
+opened by one process at a time: stop the server first. PostgreSQL needs no downtime.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      "database-url": { type: "string" },
+      pglite: { type: "string" },
+      "data-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const command = { rotate: rotateCommand, check: checkCommand, status: statusCommand }[
+    positionals[0] ?? ""
+  ];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL;
+  if (!databaseUrl && !values.pglite) {
+    console.error(
+      "x-vault: name the database with --database-url (or DATABASE_URL) or --pglite DIR",
+    );
+    return 2;
+  }
+  const keyring = process.env.X_VAULT_KEYS
+    ? parseKeyring(process.env.X_VAULT_KEYS)
+    : values["data-dir"]
+      ? resolveKeyring({ dir: values["data-dir"] })
+      : parseKeyring(undefined);
+  const store: Store = databaseUrl
+    ? postgresStore({ url: databaseUrl, max: 2 })
+    : pgliteStore({ dir: values.pglite! });
+  try {
+    return await command({
+      store,
+      keys: envKeyProvider(keyring),
+      out: (line) => console.log(line),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`x-vault: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import {
+  findConnectionById,
+  listVisibleConnections,
+  type SaveConnectionInput,
+  saveConnection,
+  updateRefreshedCredential,
+} from "../connections/repository";
+import { consumeFlow, insertFlow } from "../oauth/flows-repository";
+import { TEST_KEYS } from "../testing/harness";
+import { createVault, envKeyProvider, parseKeyring } from "../vault";
+import { describeDataKeyRepository } from "../vault/data-key-repository.contract";
+import { dataKeysRepository } from "./data-keys-repository";
+import type { Store } from "./store";
+
+const tokens = (n: number) => ({
+  type: "oauth2" as const,
+  accessToken: `sbx_at_contract_${n}`,
+  refreshToken: `sbx_rt_contract_${n}`,
+  tokenType: "bearer",
+});
+
+const input = (overrides: Partial<SaveConnectionInput> = {}): SaveConnectionInput => ({
+  tenantId: "acme",
+  provider: "attio",
+  visibility: "user",
+  userId: "alice",
+  credential: tokens(1),
+  scopes: ["task:read"],
+  name: "Acme",
+  handle: "acme",
+  accountId: "ws_1",
+  expiresAt: null,
+  ...overrides,
+});
+
+/**
+ * What every store must do, run against PGlite and real PostgreSQL alike. `open` gives a store on
+ * an empty database; `reset` empties it between tests.
+ */
+export function describeStore(
+  name: string,
+  setup: { store: () => Store; reset: () => Promise<void> },
+) {
+  const db = () => setup.store().open();
+  const vault = () =>
+    createVault({
+      keys: envKeyProvider(parseKeyring(TEST_KEYS)),
+      dataKeys: dataKeysRepository(db),
+    });
+
+  describe(`store contract: ${name}`, () => {
+    it("creates a connection, and a reconnect updates the same row", async () => {
+      await setup.reset();
+      const database = await db();
+      const first = await saveConnection(database, vault(), input());
+      const second = await saveConnection(
+        database,
+        vault(),
+        input({ credential: tokens(2), name: "Renamed" }),
+      );
+      expect(first.created).toBe(true);
+      expect(second.created).toBe(false);
+      expect(second.row.id).toBe(first.row.id);
+      expect(second.row.revision).toBe(first.row.revision + 1);
+      expect(await listVisibleConnections(database, { tenantId: "acme" })).toHaveLength(1);
+    });
+
+    it("many concurrent connects of one user to one provider leave exactly one row that opens", async () => {
+      await setup.reset();
+      const database = await db();
+      const sealer = vault();
+      await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          saveConnection(database, sealer, input({ credential: tokens(n) })),
+        ),
+      );
+      const rows = await listVisibleConnections(database, { tenantId: "acme" });
+      expect(rows).toHaveLength(1);
+      const opened = await sealer.openJson<{ accessToken: string }>(
+        { tenantId: "acme", recordId: rows[0]!.id, purpose: "credential" },
+        rows[0]!.sealed,
+      );
+      expect(opened.accessToken).toMatch(/^sbx_at_contract_\d$/);
+    });
+
+    it("shows users their own connections and the tenant's workspace ones, nobody else's", async () => {
+      await setup.reset();
+      const database = await db();
+      const sealer = vault();
+      await saveConnection(database, sealer, input());
+      await saveConnection(database, sealer, input({ userId: "bob" }));
+      await saveConnection(database, sealer, input({ visibility: "workspace", userId: "admin" }));
+      await saveConnection(database, sealer, input({ tenantId: "globex", userId: "alice" }));
+      const seen = await listVisibleConnections(database, { tenantId: "acme", userId: "alice" });
+      expect(seen.map((row) => [row.visibility, row.userId]).sort()).toEqual([
+        ["user", "alice"],
+        ["workspace", "admin"],
+      ]);
+    });
+
+    it("a refresh stored against a stale revision is refused (compare-and-set)", async () => {
+      await setup.reset();
+      const database = await db();
+      const sealer = vault();
+      const { row } = await saveConnection(database, sealer, input());
+      const won = await updateRefreshedCredential(database, sealer, row, tokens(2), null);
+      const lost = await updateRefreshedCredential(database, sealer, row, tokens(3), null);
+      expect(won?.revision).toBe(row.revision + 1);
+      expect(lost).toBeUndefined();
+      const stored = await findConnectionById(database, row.id);
+      const opened = await sealer.openJson<{ accessToken: string }>(
+        { tenantId: "acme", recordId: row.id, purpose: "credential" },
+        stored!.sealed,
+      );
+      expect(opened.accessToken).toBe("sbx_at_contract_2");
+    });
+
+    it("a state is consumed once, even by racing callbacks", async () => {
+      await setup.reset();
+      const database = await db();
+      await insertFlow(database, {
+        id: "00000000-0000-4000-8000-000000000001",
+        stateHash: "hash-1",
+        tenantId: "acme",
+        userId: "alice",
+        provider: "attio",
+        visibility: "user",
+        mode: "popup",
+        messageNonce: "nonce",
+        sealedSecrets: "xv1.sealed",
+        expiresAt: new Date(Date.now() + 60_000),
+      });
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => consumeFlow(database, "hash-1")),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describeDataKeyRepository(name, async () => {
+    await setup.reset();
+    return dataKeysRepository(db);
+  });
+}
