@@ -1,12 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port";
 
 const TASKR = join(import.meta.dirname, "..", "..", "apps", "taskr");
 
-export type TaskrProcess = { url: string; output(): string; stop(): Promise<void> };
+export type TaskrProcess = {
+  url: string;
+  /** The offline Attio sandbox the demo started, for its /__sandbox control routes. */
+  sandboxUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+};
+
+const STARTED = /Taskr is running at \S+/;
+const ATTIO_LINE = /^Attio: .*$/m;
+const SANDBOX = /offline sandbox at (http:\/\/\S+)/;
 
 /** The demo exactly as a user starts it, as its own process, on a fresh data folder. */
 export async function startTaskr(env: Record<string, string> = {}): Promise<TaskrProcess> {
@@ -36,14 +46,16 @@ export async function startTaskr(env: Record<string, string> = {}): Promise<Task
     output += chunk;
   });
   await waitForStart(child, () => output);
-  return { url, output: () => output, stop: () => stop(child) };
+  const sandboxUrl = SANDBOX.exec(output)?.[1] ?? "";
+  return { url, sandboxUrl, output: () => output, stop: () => stop(child) };
 }
 
 function waitForStart(child: ChildProcess, output: () => string): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Taskr did not start:\n${output()}`)), 90_000);
     const check = () => {
-      if (output().includes("Taskr is running at")) {
+      // Both lines: which Attio (and the sandbox's URL) is printed just after the start.
+      if (STARTED.test(output()) && ATTIO_LINE.test(output())) {
         clearTimeout(timer);
         child.stdout?.off("data", check);
         resolve();
@@ -63,16 +75,5 @@ function stop(child: ChildProcess): Promise<void> {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
     setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
   });
 }

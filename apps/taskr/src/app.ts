@@ -8,6 +8,7 @@ import { sessionMiddleware } from "./auth/session-middleware";
 import type { TaskrDatabase } from "./db/open-database";
 import type { TaskrEnv } from "./env";
 import { requireAppRequest } from "./request-guard";
+import { sequencesRoutes } from "./sequences/sequences-routes";
 import { tasksRoutes } from "./tasks/tasks-routes";
 
 export type TaskrAppOptions = {
@@ -45,8 +46,10 @@ export function createTaskrApp(options: TaskrAppOptions) {
   app.use(sessionMiddleware(options.db, secure));
   app.use("/auth/*", requireAppRequest(origin));
   app.use("/api/tasks/*", requireAppRequest(origin));
+  app.use("/api/sequences/*", requireAppRequest(origin));
   app.route("/auth", authRoutes(options.db, secure));
   app.route("/api/tasks", tasksRoutes(options.connections, options.attioApiUrl));
+  app.route("/api/sequences", sequencesRoutes(options.connections));
   app.route("/api/connections", options.connections.routes);
   app.use("/*", serveStatic({ root: webRoot }));
   // The front end routes itself: every other page is the app shell.

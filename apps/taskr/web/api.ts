@@ -8,11 +8,15 @@ export type Task = {
   assignees: number;
 };
 
+export type Enrollment = { enrolled: string; sequenceId: number; authorized: boolean };
+
+/** `code` and `provider` as the server sent them, so `isConnectionRequired` recognises it. */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
+    readonly provider?: string,
   ) {
     super(message);
   }
@@ -24,13 +28,20 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     headers.set("content-type", "application/json");
     headers.set("x-connect-request", "1");
   }
-  const response = await fetch(path, { ...init, headers, credentials: "same-origin" });
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers, credentials: "same-origin" });
+  } catch {
+    const message = "Taskr could not be reached. Check your connection and try again.";
+    throw new ApiError("network_error", message, 0);
+  }
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(
       body?.error?.code ?? "http_error",
       body?.error?.message ?? `Request failed (${response.status})`,
       response.status,
+      body?.error?.provider,
     );
   }
   return body as T;
@@ -50,4 +61,6 @@ export const api = {
     }),
   logout: () => request<{ ok: true }>("/auth/logout", { method: "POST", body: "{}" }),
   tasks: () => request<{ tasks: Task[] }>("/api/tasks"),
+  enroll: (email: string) =>
+    request<Enrollment>("/api/sequences", { method: "POST", body: JSON.stringify({ email }) }),
 };

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { MouseEvent, ReactNode } from "react";
 import { api, type User } from "./api";
+import { NoticeProvider } from "./notices";
 import { AuthPage } from "./pages/auth-page";
 import { ConnectionsPage } from "./pages/connections-page";
 import { HomePage } from "./pages/home-page";
@@ -20,7 +21,7 @@ export function App() {
   }
   return (
     <Shell user={user}>
-      {path === "/connections" ? <ConnectionsPage /> : <HomePage user={user} />}
+      {path === "/connections" ? <ConnectionsPage user={user} /> : <HomePage user={user} />}
     </Shell>
   );
 }
@@ -30,7 +31,9 @@ function Shell({ user, children }: { user: User | null; children: ReactNode }) {
   const logout = useMutation({
     mutationFn: api.logout,
     onSuccess: () => {
+      // Nothing of the last user may show to the next one on this browser.
       queryClient.clear();
+      queryClient.setQueryData(["taskr", "me"], { user: null });
       navigate("/login");
     },
   });
@@ -48,13 +51,29 @@ function Shell({ user, children }: { user: User | null; children: ReactNode }) {
             <a href="/connections" onClick={follow("/connections")}>
               Connections
             </a>
-            <button type="button" className="taskr-link" onClick={() => logout.mutate()}>
+            <span className="taskr-muted" data-testid="signed-in-as">
+              {user.username}
+              {user.role === "admin" ? " · admin" : ""}
+            </span>
+            <button
+              type="button"
+              className="taskr-link"
+              disabled={logout.isPending}
+              onClick={() => logout.mutate()}
+            >
               Log out
             </button>
           </nav>
         ) : null}
       </header>
-      <main className="taskr-main">{children}</main>
+      <main className="taskr-main">
+        {logout.error ? (
+          <p role="alert" className="taskr-error">
+            {logout.error.message}
+          </p>
+        ) : null}
+        <NoticeProvider>{children}</NoticeProvider>
+      </main>
     </div>
   );
 }

@@ -135,4 +135,16 @@ describe("ConnectionList", () => {
       "true",
     );
   });
+
+  test("read-only rows: canManage hides reconnect, rename and disconnect, and keeps the badge", async () => {
+    renderWithServer(
+      <ConnectionList canManage={(connection) => connection.visibility === "user"} />,
+      seeded(),
+    );
+    const mine = within(await screen.findByRole("region", { name: "Your connections" }));
+    expect(mine.getByRole("button", { name: "Disconnect Acme CRM" })).toBeTruthy();
+    const shared = within(row("ops@acme.test"));
+    expect(shared.getByText("Needs reconnect")).toBeTruthy();
+    expect(shared.queryByRole("button")).toBeNull();
+  });
 });

@@ -27,9 +27,11 @@ const focusField = (input: HTMLInputElement | null) => {
 const ConnectionRow = ({
   connection,
   provider,
+  manageable,
 }: {
   connection: Connection;
   provider?: Provider;
+  manageable: boolean;
 }) => {
   const [step, setStep] = useState<"idle" | "confirm" | "rename">("idle");
   const disconnect = useDisconnect();
@@ -62,7 +64,7 @@ const ConnectionRow = ({
       <span data-x-connect="badge" data-status={connection.status}>
         {badges[connection.status]}
       </span>
-      {connection.status === "auth_failed" && (
+      {manageable && connection.status === "auth_failed" && (
         <button
           type="button"
           aria-busy={connecting || undefined}
@@ -71,7 +73,7 @@ const ConnectionRow = ({
           Reconnect
         </button>
       )}
-      {step === "confirm" ? (
+      {!manageable ? null : step === "confirm" ? (
         <fieldset aria-label={`Disconnect ${name}?`}>
           Disconnect?{" "}
           <button type="button" onClick={() => disconnect.mutate(connection.id)}>
@@ -105,7 +107,16 @@ const sections = [
   ["workspace", "Workspace connections"],
 ] as const;
 
-export const ConnectionList = ({ className }: { className?: string }) => {
+export type ConnectionListProps = {
+  className?: string;
+  /**
+   * Which rows this user may reconnect, rename and disconnect; the others are read-only (e.g. a
+   * member's view of workspace connections, which only an admin may change). Default: all.
+   */
+  canManage?: (connection: Connection) => boolean;
+};
+
+export const ConnectionList = ({ className, canManage }: ConnectionListProps) => {
   const { data: connections, error } = useConnections();
   const { data: providers = [] } = useProviders();
   const providerOf = (name: string) => providers.find((provider) => provider.name === name);
@@ -126,6 +137,7 @@ export const ConnectionList = ({ className }: { className?: string }) => {
                   key={connection.id}
                   connection={connection}
                   provider={providerOf(connection.provider)}
+                  manageable={canManage?.(connection) ?? true}
                 />
               ))}
             </ul>

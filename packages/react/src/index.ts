@@ -4,7 +4,7 @@ export {
   type ConnectButtonProps,
   type ConnectButtonState,
 } from "./connect-button";
-export { ConnectionList } from "./connection-list";
+export { ConnectionList, type ConnectionListProps } from "./connection-list";
 export { ConnectionRequired, type ConnectionRequiredProps } from "./connection-required";
 export {
   pickConnection,

@@ -12,6 +12,8 @@ describe("knobs", () => {
       sendIssuer: true,
       tokenEndpointAuth: "any",
       failNextToken: null,
+      tokenResponseExtras: {},
+      tokenResponseShape: "standard",
     });
     expect(createKnobs()).not.toBe(defaultKnobs);
   });
@@ -21,6 +23,8 @@ describe("knobs", () => {
     expect(() => parseKnobsPatch({ accessTokenTtlSeconds: 1.5 })).toThrow(/accessTokenTtlSeconds/);
     expect(() => parseKnobsPatch({ tokenEndpointAuth: "none" })).toThrow(/tokenEndpointAuth/);
     expect(() => parseKnobsPatch({ failNextToken: { status: 99 } })).toThrow(/failNextToken/);
+    expect(() => parseKnobsPatch({ tokenResponseShape: "github" })).toThrow(/tokenResponseShape/);
+    expect(() => parseKnobsPatch({ tokenResponseExtras: [] })).toThrow(/tokenResponseExtras/);
     expect(() => parseKnobsPatch({ latency: 5 })).toThrow(SandboxConfigError);
     expect(() => createKnobs({ sendIssuer: "yes" as unknown as boolean })).toThrow(/sendIssuer/);
   });

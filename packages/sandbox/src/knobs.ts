@@ -2,6 +2,9 @@ import { SandboxConfigError } from "./errors";
 
 export type TokenEndpointAuth = "client_secret_post" | "client_secret_basic" | "any";
 
+/** "slack": answers as Slack's oauth.v2.access does for user scopes, to test a client's quirks. */
+export type TokenResponseShape = "standard" | "slack";
+
 /** Behaviour switches a test flips to provoke the provider behaviours a client must survive. */
 export type SandboxKnobs = {
   /** Added before every token, revocation and API response. */
@@ -16,6 +19,9 @@ export type SandboxKnobs = {
   tokenEndpointAuth: TokenEndpointAuth;
   /** The next POST /oauth/token answers this, once. A string body is sent as text/plain. */
   failNextToken: { status: number; body?: unknown } | null;
+  /** Merged into every successful token response, e.g. Salesforce's `instance_url`. */
+  tokenResponseExtras: Record<string, unknown>;
+  tokenResponseShape: TokenResponseShape;
 };
 
 export const defaultKnobs: Readonly<SandboxKnobs> = Object.freeze({
@@ -26,6 +32,8 @@ export const defaultKnobs: Readonly<SandboxKnobs> = Object.freeze({
   sendIssuer: true,
   tokenEndpointAuth: "any",
   failNextToken: null,
+  tokenResponseExtras: Object.freeze({}),
+  tokenResponseShape: "standard",
 });
 
 type KnobCheck = (value: unknown) => string | null;
@@ -58,6 +66,12 @@ const knobChecks: Record<keyof SandboxKnobs, KnobCheck> = {
       ? null
       : "status must be an integer from 200 to 599";
   },
+  tokenResponseExtras: (value) =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? null
+      : "must be an object",
+  tokenResponseShape: (value) =>
+    value === "standard" || value === "slack" ? null : 'must be "standard" or "slack"',
 };
 
 function isKnobName(name: string): name is keyof SandboxKnobs {

@@ -1,16 +1,17 @@
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { findConnectionById, listVisibleConnections } from "./connections/repository";
 import { disconnectConnection } from "./connections/service";
 import { type Connection, toConnection } from "./connections/view";
+import { createChangeFeed } from "./credentials/change-feed";
 import {
   type CredentialRequest,
   type CredentialResult,
   createCredentialReader,
-  resolveConnection,
 } from "./credentials/get-credential";
-import { ConnectionsError } from "./errors";
+import { ConnectionRequiredError, ConnectionsError } from "./errors";
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
 import type { Provider } from "./providers/types";
@@ -27,6 +28,8 @@ import {
   parseKeyring,
   resolveKeyring,
 } from "./vault";
+import { createWebhookSender, type WebhookEndpoint, type WebhookSender } from "./webhooks/webhooks";
+import { createWorker, type WorkerOptions } from "./worker/worker";
 
 export type ConnectionsOptions = {
   /** The app's public URL, e.g. "http://localhost:3050". */
@@ -48,6 +51,15 @@ export type ConnectionsOptions = {
   providerTimeoutMs?: number;
   /** Refresh this long before a token expires (default 5 minutes). */
   refreshSkewMs?: number;
+  /** How long one instance may hold a connection's refresh lease (default 30 s). */
+  refreshLeaseMs?: number;
+  /** How often the worker health-checks a connection (default 6 hours). */
+  checkIntervalMs?: number;
+  /** Credentials kept warm in memory (default 10,000). */
+  cacheSize?: number;
+  worker?: WorkerOptions;
+  /** Endpoints that receive every event, signed with HMAC-SHA256 (see verifyWebhookSignature). */
+  webhooks?: WebhookEndpoint[];
 };
 
 const optionsSchema = z.object({
@@ -56,6 +68,14 @@ const optionsSchema = z.object({
   appOrigin: z.url().optional(),
   providerTimeoutMs: z.number().int().positive(),
   refreshSkewMs: z.number().int().nonnegative(),
+  refreshLeaseMs: z.number().int().positive(),
+  checkIntervalMs: z.number().int().positive(),
+  webhooks: z.array(
+    z.object({
+      url: z.url({ protocol: /^https?$/ }),
+      secret: z.string().min(16, "must be at least 16 characters"),
+    }),
+  ),
 });
 
 export type ConnectionWithValue = Connection & {
@@ -79,36 +99,48 @@ export function createConnections(options: ConnectionsOptions) {
   const vault = createVault({ keys, dataKeys });
   const providers = providerMap(options.providers);
 
+  const webhooks = createWebhookSender({
+    db,
+    endpoints: settings.webhooks,
+    timeoutMs: settings.providerTimeoutMs,
+  });
+  const changes = createChangeFeed();
   const runtime: Runtime = {
     db,
     vault,
     providers,
-    emit: (event) => dispatch(options.onEvent, { ...event, at: new Date().toISOString() }),
+    emit: (event) =>
+      dispatch(options.onEvent, webhooks, { ...event, at: new Date().toISOString() }),
+    changes,
+    instanceId: randomUUID(),
     timeoutMs: settings.providerTimeoutMs,
     refreshSkewMs: settings.refreshSkewMs,
+    leaseMs: settings.refreshLeaseMs,
+    checkIntervalMs: settings.checkIntervalMs,
   };
-  const readCredential = createCredentialReader(runtime);
+  const reader = createCredentialReader(runtime, { cacheSize: options.cacheSize ?? 10_000 });
+  const worker = createWorker(runtime, reader, { ...options.worker, webhooks });
   const redirectUri = new URL(`${settings.mount}/callback`, settings.baseUrl).toString();
   const appOrigin = new URL(settings.appOrigin ?? settings.baseUrl).origin;
   const routes: Hono = createRoutes(runtime, {
     identify: options.identify,
     appOrigin,
     redirectUri,
-    getCredential: readCredential,
+    reader,
   }) as unknown as Hono;
 
   let ready: Promise<void> | undefined;
 
+  /** A fresh credential: warm from memory, refreshed first when it is about to expire. */
   async function getCredential(request: CredentialRequest): Promise<CredentialResult> {
-    await api.ready();
-    return readCredential(await resolveConnection(runtime, request));
+    if (!ready) await api.ready();
+    return reader.forRequest(request);
   }
 
   async function withValue(request: CredentialRequest): Promise<ConnectionWithValue> {
-    await api.ready();
-    const row = await resolveConnection(runtime, request);
-    const credential = await readCredential(row);
-    const current = (await findConnectionById(await db(), row.id)) ?? row;
+    const credential = await getCredential(request);
+    const current = await findConnectionById(await db(), credential.connectionId);
+    if (!current) throw new ConnectionsError("not_found", "The connection was removed");
     const value = credential.type === "secret" ? credential.secret : credential.accessToken;
     return { ...toConnection(current), value, credential };
   }
@@ -118,9 +150,15 @@ export function createConnections(options: ConnectionsOptions) {
     redirectUri,
     /** Opens the store, runs migrations and checks the keyring; failures stop the start. */
     ready(): Promise<void> {
-      ready ??= db().then(() => checkKeyring(keys, dataKeys));
+      ready ??= (async () => {
+        await db();
+        await checkKeyring(keys, dataKeys);
+        await changes.start(store);
+      })();
       return ready;
     },
+    /** The background refresher and health checker: `worker.start()` in one or more instances. */
+    worker,
     getCredential,
     /**
      * fetch() with the connection's credential as a Bearer token; a 401 gets one forced refresh
@@ -131,8 +169,6 @@ export function createConnections(options: ConnectionsOptions) {
       input: string | URL,
       init: RequestInit = {},
     ): Promise<Response> {
-      await api.ready();
-      const row = await resolveConnection(runtime, request);
       const send = (credential: CredentialResult) => {
         const headers = new Headers(init.headers);
         headers.set(
@@ -141,13 +177,13 @@ export function createConnections(options: ConnectionsOptions) {
         );
         return fetch(input, { ...init, headers });
       };
-      const first = await send(await readCredential(row));
-      if (first.status !== 401 || row.status !== "active") return first;
-      const provider = providers.get(row.provider);
-      if (provider?.kind !== "oauth2") return first;
+      const credential = await getCredential(request);
+      const first = await send(credential);
+      if (first.status !== 401 || credential.type !== "oauth2") return first;
       await first.body?.cancel();
-      const current = (await findConnectionById(await db(), row.id)) ?? row;
-      return send(await readCredential(current, { forceRefresh: true }));
+      const row = await findConnectionById(await db(), credential.connectionId);
+      if (!row) throw new ConnectionRequiredError(request.provider);
+      return send(await reader.forRow(row, { forceRefresh: true }));
     },
     async listConnections(filter: {
       tenantId: string;
@@ -182,7 +218,13 @@ export function createConnections(options: ConnectionsOptions) {
       if (!row) throw new ConnectionsError("not_found", "No such connection");
       await disconnectConnection(runtime, row);
     },
+    /** The outgoing webhook delivery log, newest first. */
+    webhookDeliveries(limit?: number) {
+      return webhooks.deliveries(limit);
+    },
     async close(): Promise<void> {
+      await worker.stop();
+      await changes.stop();
       await store.close();
     },
   };
@@ -198,7 +240,16 @@ function validate(options: ConnectionsOptions) {
     appOrigin: options.appOrigin,
     providerTimeoutMs: options.providerTimeoutMs ?? 10_000,
     refreshSkewMs: options.refreshSkewMs ?? 5 * 60_000,
+    refreshLeaseMs: options.refreshLeaseMs ?? 30_000,
+    checkIntervalMs: options.checkIntervalMs ?? 6 * 60 * 60_000,
+    webhooks: options.webhooks ?? [],
   });
+  if (parsed.success && parsed.data.refreshLeaseMs <= parsed.data.providerTimeoutMs) {
+    throw new ConnectionsError(
+      "invalid_options",
+      "createConnections: refreshLeaseMs must be longer than providerTimeoutMs, or a slow refresh would lose its lease",
+    );
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConnectionsError(
@@ -232,13 +283,19 @@ function keyProviderFrom(keys: string | KeyProvider | undefined, dataDir: string
   return envKeyProvider(resolveKeyring({ env: process.env, dir: dataDir }));
 }
 
-function dispatch(onEvent: OnEvent | undefined, event: ConnectionEvent): void {
-  if (!onEvent) return;
-  Promise.resolve()
-    .then(() => onEvent(event))
-    .catch((error: unknown) => {
-      console.error(
-        `@x/server: onEvent failed for ${event.type}: ${(error as Error)?.name ?? "error"}`,
-      );
-    });
+function dispatch(
+  onEvent: OnEvent | undefined,
+  webhooks: WebhookSender,
+  event: ConnectionEvent,
+): void {
+  const failed = (what: string) => (error: unknown) => {
+    console.error(
+      `@x/server: ${what} failed for ${event.type}: ${(error as Error)?.name ?? "error"}`,
+    );
+  };
+  if (onEvent)
+    Promise.resolve()
+      .then(() => onEvent(event))
+      .catch(failed("onEvent"));
+  if (webhooks.enabled) webhooks.enqueue(event).catch(failed("webhook delivery"));
 }

@@ -36,6 +36,8 @@ export const errorStatus: Record<string, number> = {
   not_found: 404,
   invalid_request: 400,
   invalid_state: 400,
+  issuer_mismatch: 400,
+  payload_too_large: 413,
   consent_denied: 400,
   invalid_secret: 400,
   provider_not_configured: 409,

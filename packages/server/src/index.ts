@@ -10,8 +10,48 @@ export { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "
 export type { ConnectionEvent, ConnectionEventType, OnEvent } from "./events";
 export type { Identify, Identity } from "./identity";
 export { type AttioOptions, attio, attioScopes } from "./providers/attio";
+export {
+  type AsanaOptions,
+  type AtlassianOptions,
+  asana,
+  atlassian,
+  type CatalogOptions,
+  type EndpointOverrides,
+  type GitHubOptions,
+  type GitLabOptions,
+  type GoogleOptions,
+  github,
+  gitlab,
+  google,
+  type HubSpotOptions,
+  hubspot,
+  type LinearOptions,
+  linear,
+  type MicrosoftOptions,
+  microsoft,
+  type NotionOptions,
+  notion,
+  type SalesforceOptions,
+  type SlackOptions,
+  salesforce,
+  slack,
+} from "./providers/catalog";
+export {
+  type DiscoverOptions,
+  discoverOAuth2Provider,
+  type OAuth2Options,
+  oauth2,
+} from "./providers/oauth2";
 export { type SecretOptions, secret } from "./providers/secret";
-export type { OAuthProvider, Provider, ProviderInfo, SecretProvider } from "./providers/types";
+export type {
+  AccountIdentity,
+  CredentialView,
+  OAuthProvider,
+  Provider,
+  ProviderInfo,
+  ProviderQuirks,
+  SecretProvider,
+} from "./providers/types";
 export { connectionsErrorResponse } from "./routes/error-response";
 export { type PgliteStoreOptions, pgliteStore } from "./store/pglite-store";
 export { type PostgresStoreOptions, postgresStore } from "./store/postgres-store";
@@ -24,3 +64,6 @@ export {
   VaultKeyMissingError,
   VaultOpenError,
 } from "./vault";
+export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from "./webhooks/signature";
+export type { WebhookEndpoint } from "./webhooks/webhooks";
+export type { TickReport, WorkerOptions } from "./worker/worker";

@@ -249,3 +249,40 @@ describe("token endpoint knobs", () => {
     expect(await json.json()).toMatchObject({ error: "invalid_request" });
   });
 });
+
+describe("provider-shaped token responses", () => {
+  it("merges tokenResponseExtras into the standard response", async () => {
+    sandbox.knobs.tokenResponseExtras = { instance_url: "https://acme.my.salesforce.com" };
+    const body = await connect(sandbox);
+    expect(body).toMatchObject({
+      token_type: "Bearer",
+      instance_url: "https://acme.my.salesforce.com",
+    });
+  });
+
+  it('"slack" nests the user token under authed_user, with comma-separated scopes', async () => {
+    sandbox.knobs.tokenResponseShape = "slack";
+    const response = await exchangeCode(sandbox, await consent(sandbox));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      ok: true,
+      authed_user: {
+        access_token: expect.stringMatching(/^sbx_at_/),
+        token_type: "user",
+        scope: "task:read,user_management:read",
+        refresh_token: expect.stringMatching(/^sbx_rt_/),
+        expires_in: 3600,
+      },
+      team: { name: "Acme Sandbox" },
+    });
+    expect(body).not.toHaveProperty("access_token");
+  });
+
+  it('"slack" answers errors as HTTP 200 { ok: false, error }', async () => {
+    sandbox.knobs.tokenResponseShape = "slack";
+    const response = await refresh(sandbox, "sbx_rt_unknown");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: false, error: "invalid_grant" });
+  });
+});

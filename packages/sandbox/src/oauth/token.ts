@@ -4,6 +4,7 @@ import type { SandboxContext } from "../context";
 import { OAuthError } from "../errors";
 import type { SandboxKnobs } from "../knobs";
 import { formatScope, parseScope } from "../scopes";
+import type { Workspace } from "../workspace";
 import { authenticateClient, readClientCredentials } from "./client-auth";
 import type { IssuedTokens, TokenPolicy } from "./grants";
 import { readFormBody, readParam, requireParam } from "./params";
@@ -90,16 +91,50 @@ export function exchangeRefreshToken(
 }
 
 /** RFC 6749 §5.1: tokens must never be cached. */
-function sendTokens(c: Context, tokens: IssuedTokens): Response {
+function sendTokens(c: Context, tokens: IssuedTokens, context: SandboxContext): Response {
   c.header("Cache-Control", "no-store");
   c.header("Pragma", "no-cache");
-  return c.json({
+  return c.json(tokenResponseBody(tokens, context.knobs, context.workspace));
+}
+
+/** The token response in the shape the knobs ask for, with their extras merged in. */
+export function tokenResponseBody(
+  tokens: IssuedTokens,
+  knobs: Pick<SandboxKnobs, "tokenResponseExtras" | "tokenResponseShape">,
+  workspace: Workspace,
+): Record<string, unknown> {
+  const standard = {
     access_token: tokens.accessToken,
     token_type: "Bearer",
     ...(tokens.expiresIn !== null && { expires_in: tokens.expiresIn }),
     ...(tokens.refreshToken !== null && { refresh_token: tokens.refreshToken }),
     scope: formatScope(tokens.scopes),
-  });
+  };
+  if (knobs.tokenResponseShape === "standard") return { ...standard, ...knobs.tokenResponseExtras };
+  // Slack's oauth.v2.access after a user-scope-only install: the token sits under authed_user,
+  // typed "user", scopes comma-separated, and the workspace under team.
+  return {
+    ok: true,
+    app_id: "A0SANDBOX",
+    authed_user: {
+      id: workspace.memberId,
+      ...standard,
+      token_type: "user",
+      scope: tokens.scopes.join(","),
+    },
+    team: { id: workspace.id, name: workspace.name },
+    enterprise: null,
+    is_enterprise_install: false,
+    ...knobs.tokenResponseExtras,
+  };
+}
+
+/** Slack answers a failed method with HTTP 200 and `{ ok: false, error }`. */
+function slackShapedError(error: OAuthError): Response {
+  return Response.json(
+    { ok: false, error: error.code },
+    { status: 200, headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 /** Answers the scripted failure and clears it, so exactly one request sees it. */
@@ -129,15 +164,22 @@ export function tokenRoutes(context: SandboxContext) {
     const scripted = takeScriptedFailure(knobs);
     if (scripted) return scripted;
 
-    const credentials = readClientCredentials(c.req.header("authorization"), body);
-    const client = authenticateClient(credentials, clients, knobs.tokenEndpointAuth);
-    switch (requireParam(body, "grant_type")) {
-      case "authorization_code":
-        return sendTokens(c, exchangeAuthorizationCode(context, client, body));
-      case "refresh_token":
-        return sendTokens(c, exchangeRefreshToken(context, client, body));
-      default:
-        throw new OAuthError("unsupported_grant_type", "use authorization_code or refresh_token");
+    try {
+      const credentials = readClientCredentials(c.req.header("authorization"), body);
+      const client = authenticateClient(credentials, clients, knobs.tokenEndpointAuth);
+      switch (requireParam(body, "grant_type")) {
+        case "authorization_code":
+          return sendTokens(c, exchangeAuthorizationCode(context, client, body), context);
+        case "refresh_token":
+          return sendTokens(c, exchangeRefreshToken(context, client, body), context);
+        default:
+          throw new OAuthError("unsupported_grant_type", "use authorization_code or refresh_token");
+      }
+    } catch (error) {
+      if (knobs.tokenResponseShape === "slack" && error instanceof OAuthError) {
+        return slackShapedError(error);
+      }
+      throw error;
     }
   });
 }

@@ -37,6 +37,8 @@ beforeAll(async () => {
       handle: null,
       accountId: null,
       expiresAt: null,
+      nextRefreshAt: null,
+      nextCheckAt: null,
     });
   }
 });

@@ -22,6 +22,8 @@ export type SaveConnectionInput = ConnectionKey & {
   handle: string | null;
   accountId: string | null;
   expiresAt: Date | null;
+  nextRefreshAt: Date | null;
+  nextCheckAt: Date | null;
 };
 
 function ownerKeyOf(key: Pick<ConnectionKey, "visibility" | "userId">): string {
@@ -105,6 +107,11 @@ export async function saveConnection(
       authFailedAt: null,
       expiresAt: input.expiresAt,
       lastRefreshedAt: now,
+      nextRefreshAt: input.nextRefreshAt,
+      nextCheckAt: input.nextCheckAt,
+      refreshFailures: 0,
+      leaseOwner: null,
+      leaseExpiresAt: null,
       sealed,
       updatedAt: now,
     };
@@ -154,47 +161,4 @@ export async function deleteConnection(db: Database, id: string): Promise<boolea
     .where(eq(connections.id, id))
     .returning({ id: connections.id });
   return rows.length > 0;
-}
-
-export async function markAuthFailed(db: Database, id: string): Promise<ConnectionRow | undefined> {
-  const now = new Date();
-  const [row] = await db
-    .update(connections)
-    .set({ status: "auth_failed", authFailedAt: now, updatedAt: now })
-    .where(eq(connections.id, id))
-    .returning();
-  return row;
-}
-
-/**
- * Stores a refreshed credential only if nobody else changed the row since we read it
- * (compare-and-set on `revision`), so two refreshes can never overwrite each other's tokens.
- */
-export async function updateRefreshedCredential(
-  db: Database,
-  vault: Vault,
-  row: ConnectionRow,
-  credential: Credential,
-  expiresAt: Date | null,
-): Promise<ConnectionRow | undefined> {
-  const sealed = await sealCredential(
-    vault,
-    { tenantId: row.tenantId, connectionId: row.id },
-    credential,
-  );
-  const now = new Date();
-  const [updated] = await db
-    .update(connections)
-    .set({
-      sealed,
-      expiresAt,
-      lastRefreshedAt: now,
-      updatedAt: now,
-      status: "active",
-      authFailedAt: null,
-      revision: sql`${connections.revision} + 1`,
-    })
-    .where(and(eq(connections.id, row.id), eq(connections.revision, row.revision)))
-    .returning();
-  return updated;
 }

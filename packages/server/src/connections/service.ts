@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
-import type { CredentialResult } from "../credentials/get-credential";
+import type { CredentialReader, CredentialResult } from "../credentials/get-credential";
+import { markAuthFailed, recordCheck } from "../credentials/refresh-repository";
 import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
 import {
@@ -15,7 +16,6 @@ import { openCredential } from "./credential";
 import {
   deleteConnection,
   findConnectionById,
-  markAuthFailed,
   renameConnection,
   saveConnection,
 } from "./repository";
@@ -78,6 +78,8 @@ export async function saveSecretConnection(
     handle: null,
     accountId: null,
     expiresAt: null,
+    nextRefreshAt: null,
+    nextCheckAt: null,
   });
   const connection = toConnection(saved.row);
   runtime.emit({
@@ -134,29 +136,35 @@ async function revokeQuietly(runtime: Runtime, row: ConnectionRow): Promise<void
 
 /**
  * Health check through the provider's identity endpoint. A 401 gets one forced refresh; if the
- * provider still refuses, the connection needs the user again.
+ * provider still refuses, the connection needs the user again. A provider that is down proves
+ * nothing: the connection is left as it was.
  */
 export async function checkConnection(
   runtime: Runtime,
   row: ConnectionRow,
-  getCredential: (
-    row: ConnectionRow,
-    options?: { forceRefresh?: boolean },
-  ) => Promise<CredentialResult>,
+  reader: CredentialReader,
 ): Promise<Connection> {
   const provider = runtime.providers.get(row.provider);
-  if (provider?.kind !== "oauth2" || !provider.identity || row.status !== "active")
+  if (provider?.kind !== "oauth2" || !provider.identity || row.status !== "active") {
     return toConnection(row);
+  }
   const db = await runtime.db();
-  let credential: CredentialResult | Error = await getCredential(row).catch(
-    (error: Error) => error,
-  );
+  const reschedule = () => recordCheck(db, row.id, new Date(Date.now() + runtime.checkIntervalMs));
   for (const forceRefresh of [false, true]) {
-    if (credential instanceof ConnectionsError && credential.code === "reauth_required") break;
-    if (credential instanceof Error) throw credential;
+    let credential: CredentialResult;
+    try {
+      const current = (await findConnectionById(db, row.id)) ?? row;
+      credential = await reader.forRow(current, { forceRefresh });
+    } catch (error) {
+      if (error instanceof ConnectionsError && error.code === "reauth_required") break;
+      throw error;
+    }
     if (credential.type !== "oauth2") return toConnection(row);
-    const who = await fetchIdentity(provider, credential.accessToken, runtime.timeoutMs);
-    if (who.ok) return toConnection((await findConnectionById(db, row.id)) ?? row);
+    const who = await fetchIdentity(provider, credential, runtime.timeoutMs);
+    if (who.ok) {
+      await reschedule();
+      return toConnection((await findConnectionById(db, row.id)) ?? row);
+    }
     if (who.status !== 401) {
       throw new ConnectionsError(
         "provider_unreachable",
@@ -166,19 +174,8 @@ export async function checkConnection(
         },
       );
     }
-    if (forceRefresh) break;
-    const current = (await findConnectionById(db, row.id)) ?? row;
-    credential = await getCredential(current, { forceRefresh: true }).catch(
-      (error: Error) => error,
-    );
   }
-  const current = await findConnectionById(db, row.id);
-  if (current && current.status === "active") {
-    const failed = await markAuthFailed(db, row.id);
-    if (failed) {
-      runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
-      return toConnection(failed);
-    }
-  }
-  return toConnection(current ?? row);
+  const failed = await markAuthFailed(db, row.id);
+  if (failed) runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
+  return toConnection(failed ?? (await findConnectionById(db, row.id)) ?? row);
 }

@@ -1,9 +1,11 @@
 import { type Credential, openCredential } from "../connections/credential";
-import { findConnectionById, findConnectionByKey } from "../connections/repository";
+import { findConnectionByKey } from "../connections/repository";
 import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
-import { RotatedElsewhere, refreshCredential } from "./refresh";
+import { LruCache } from "./lru-cache";
+import { refreshConnection } from "./refresh";
+import { refreshDueAt } from "./schedule";
 
 export type CredentialRequest = {
   provider: string;
@@ -27,6 +29,8 @@ export type SecretCredentialResult = { type: "secret"; connectionId: string; sec
 
 export type CredentialResult = OAuthCredentialResult | SecretCredentialResult;
 
+export type ReadOptions = { forceRefresh?: boolean };
+
 /** Finds the connection a request names: the user's own first, then the workspace's. */
 export async function resolveConnection(
   runtime: Runtime,
@@ -34,10 +38,10 @@ export async function resolveConnection(
 ): Promise<ConnectionRow> {
   const db = await runtime.db();
   const base = { tenantId: request.tenantId, provider: request.provider };
-  const wantsUser = request.visibility !== "workspace" && request.userId;
-  const userRow = wantsUser
-    ? await findConnectionByKey(db, { ...base, visibility: "user", userId: request.userId! })
-    : undefined;
+  const userRow =
+    request.visibility !== "workspace" && request.userId
+      ? await findConnectionByKey(db, { ...base, visibility: "user", userId: request.userId })
+      : undefined;
   const row =
     userRow ??
     (request.visibility === "user"
@@ -47,69 +51,120 @@ export async function resolveConnection(
   return row;
 }
 
-/**
- * A usable credential, refreshed when it is about to expire. Concurrent callers in this process
- * share one refresh per connection (single flight).
- */
-export function createCredentialReader(runtime: Runtime) {
-  const inFlight = new Map<string, Promise<CredentialResult>>();
+type Cached = { result: CredentialResult; dueAt: number };
 
-  async function read(row: ConnectionRow, forceRefresh: boolean): Promise<CredentialResult> {
-    if (row.status === "auth_failed" || row.status === "revoked") {
-      throw new ReauthRequiredError(row.provider);
-    }
+// When the provider is down and the old token still works, callers get it for this long before
+// the next attempt; the row's own backoff keeps the worker from hammering the provider.
+const SERVE_STALE_MS = 2_000;
+
+/**
+ * Credentials, always usable: a warm one comes from memory with no I/O; one about to expire is
+ * refreshed first, once per connection in this process and (through the lease) across instances.
+ * Any instance's change to a connection evicts it here through the change feed.
+ */
+export function createCredentialReader(runtime: Runtime, options: { cacheSize?: number } = {}) {
+  const cache = new LruCache<Cached>(options.cacheSize ?? 10_000);
+  const inFlight = new Map<string, Promise<CredentialResult>>();
+  // Bumped on every change: a load that started before a change must not cache what it read.
+  let generation = 0;
+  runtime.changes.subscribe((change) => {
+    generation += 1;
+    cache.deleteByPrefix(`${change.tenantId}\t${change.provider}\t`);
+  });
+
+  const keyOf = (request: CredentialRequest) =>
+    `${request.tenantId}\t${request.provider}\t${request.visibility ?? ""}\t${request.userId ?? ""}`;
+
+  function singleFlight(
+    key: string,
+    load: () => Promise<CredentialResult>,
+  ): Promise<CredentialResult> {
+    const pending = inFlight.get(key);
+    if (pending) return pending;
+    const promise = load().finally(() => inFlight.delete(key));
+    inFlight.set(key, promise);
+    return promise;
+  }
+
+  async function fresh(row: ConnectionRow, forceRefresh: boolean): Promise<Cached> {
+    if (row.status !== "active") throw new ReauthRequiredError(row.provider);
     const credential = await openCredential(
       runtime.vault,
       { tenantId: row.tenantId, connectionId: row.id },
       row.sealed,
     );
     if (credential.type === "secret") {
-      return { type: "secret", connectionId: row.id, secret: credential.secret };
+      return {
+        result: { type: "secret", connectionId: row.id, secret: credential.secret },
+        dueAt: Number.POSITIVE_INFINITY,
+      };
     }
     const provider = runtime.providers.get(row.provider);
-    const dueAt = (credential.expiresAt ?? Number.POSITIVE_INFINITY) - runtime.refreshSkewMs;
+    // The row's expiry column is what the worker and operators see and may move; it decides.
+    const expiresAt = row.expiresAt?.getTime();
+    const dueAt = refreshDueAt(expiresAt, runtime.refreshSkewMs);
     if ((!forceRefresh && Date.now() < dueAt) || provider?.kind !== "oauth2") {
-      return toResult(row, credential);
+      return { result: toResult(row, credential), dueAt };
     }
     try {
-      const refreshed = await refreshCredential(runtime, provider, row, credential);
-      return toResult(refreshed.row, refreshed.credential);
+      const refreshed = await refreshConnection(runtime, provider, row);
+      return {
+        result: toResult(refreshed.row, refreshed.credential),
+        dueAt: refreshDueAt(refreshed.credential.expiresAt, runtime.refreshSkewMs),
+      };
     } catch (error) {
-      if (error instanceof RotatedElsewhere) {
-        const current = await findConnectionById(await runtime.db(), row.id);
-        if (!current) throw new ConnectionRequiredError(row.provider);
-        return read(current, false);
-      }
       // A slow or failing provider is no reason to stop serving a token that still works.
-      const stillValid = credential.expiresAt === undefined || credential.expiresAt > Date.now();
-      if (
-        error instanceof ConnectionsError &&
-        error.code !== "reauth_required" &&
-        stillValid &&
-        !forceRefresh
-      ) {
-        return toResult(row, credential);
+      const stillValid = expiresAt === undefined || expiresAt > Date.now();
+      if (isTransient(error) && stillValid && !forceRefresh) {
+        return { result: toResult(row, credential), dueAt: Date.now() + SERVE_STALE_MS };
       }
       throw error;
     }
   }
 
-  return function getCredential(row: ConnectionRow, options: { forceRefresh?: boolean } = {}) {
-    const key = `${row.id}:${options.forceRefresh ? "force" : "normal"}`;
-    const pending = inFlight.get(key);
-    if (pending) return pending;
-    const promise = read(row, options.forceRefresh ?? false).finally(() => inFlight.delete(key));
-    inFlight.set(key, promise);
-    return promise;
+  return {
+    /** The credential a request names: the user's connection, else the workspace's. */
+    forRequest(
+      request: CredentialRequest,
+      readOptions: ReadOptions = {},
+    ): Promise<CredentialResult> {
+      const key = keyOf(request);
+      if (!readOptions.forceRefresh) {
+        const hit = cache.get(key);
+        if (hit && Date.now() < hit.dueAt) return Promise.resolve(hit.result);
+      }
+      return singleFlight(`${key}${readOptions.forceRefresh ? "\tforce" : ""}`, async () => {
+        const startedAt = generation;
+        const cached = await fresh(
+          await resolveConnection(runtime, request),
+          readOptions.forceRefresh ?? false,
+        );
+        if (generation === startedAt) cache.set(key, cached);
+        return cached.result;
+      });
+    },
+    /** The credential of one known row (health checks, a retry after a 401). */
+    forRow(row: ConnectionRow, readOptions: ReadOptions = {}): Promise<CredentialResult> {
+      return singleFlight(
+        `row\t${row.id}${readOptions.forceRefresh ? "\tforce" : ""}`,
+        async () => (await fresh(row, readOptions.forceRefresh ?? false)).result,
+      );
+    },
   };
 }
 
-function toResult(
-  row: ConnectionRow,
-  credential: Extract<Credential, { type: "oauth2" }>,
-): OAuthCredentialResult {
+export type CredentialReader = ReturnType<typeof createCredentialReader>;
+
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof ConnectionsError &&
+    (error.code === "provider_unreachable" || error.code === "provider_error")
+  );
+}
+
+function toResult(row: ConnectionRow, credential: Extract<Credential, { type: "oauth2" }>) {
   return {
-    type: "oauth2",
+    type: "oauth2" as const,
     connectionId: row.id,
     accessToken: credential.accessToken,
     expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,

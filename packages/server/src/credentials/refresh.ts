@@ -1,12 +1,8 @@
 import * as oauth from "oauth4webapi";
-import type { OAuthCredential } from "../connections/credential";
-import {
-  findConnectionById,
-  markAuthFailed,
-  updateRefreshedCredential,
-} from "../connections/repository";
+import { type OAuthCredential, openCredential } from "../connections/credential";
+import { findConnectionById } from "../connections/repository";
 import { toConnection } from "../connections/view";
-import { ConnectionsError, ReauthRequiredError } from "../errors";
+import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../errors";
 import {
   authorizationServerOf,
   clientAuthOf,
@@ -16,62 +12,144 @@ import {
 import { isInvalidGrant, toProviderError } from "../oauth/provider-errors";
 import { credentialFromTokens } from "../oauth/tokens";
 import type { OAuthProvider } from "../providers/types";
-import type { Runtime } from "../runtime";
+import { type Runtime, scheduleSettings } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
+import {
+  acquireLease,
+  commitRefresh,
+  markAuthFailed,
+  recordRefreshFailure,
+} from "./refresh-repository";
+import { backoffMs, scheduleFor } from "./schedule";
 
 export type Refreshed = { row: ConnectionRow; credential: OAuthCredential };
 
+const POLL_MS = 100;
+
 /**
- * Redeems the refresh token once. The new credential (with a rotated refresh token) is sealed and
- * committed before anyone is handed the new access token. `invalid_grant` marks the connection
- * failed, but only after re-reading the row: another instance may already have rotated it.
+ * Refreshes a connection once across every instance sharing the database: the holder of the
+ * lease redeems the refresh token, everyone else waits for its result. No transaction stays open
+ * during the call to the provider.
  */
-export async function refreshCredential(
+export async function refreshConnection(
   runtime: Runtime,
   provider: OAuthProvider,
   row: ConnectionRow,
-  credential: OAuthCredential,
 ): Promise<Refreshed> {
-  if (!credential.refreshToken) {
-    throw new ReauthRequiredError(provider.name);
-  }
   const db = await runtime.db();
-  const as = authorizationServerOf(provider);
-  const client = clientOf(provider);
-  let tokens: oauth.TokenEndpointResponse;
-  try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuthOf(provider),
-      credential.refreshToken,
-      requestOptions(provider.tokenEndpoint, runtime.timeoutMs),
-    );
-    tokens = await oauth.processRefreshTokenResponse(as, client, response);
-  } catch (error) {
-    if (isInvalidGrant(error)) {
-      const current = await findConnectionById(db, row.id);
-      if (current && current.revision !== row.revision) {
-        throw new RotatedElsewhere();
-      }
-      const failed = await markAuthFailed(db, row.id);
-      if (failed)
-        runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
-      throw new ReauthRequiredError(provider.name);
-    }
-    throw toProviderError(error, provider.name);
+  const deadline = Date.now() + 2 * runtime.leaseMs + runtime.timeoutMs;
+  let current = row;
+  for (;;) {
+    const leased = await acquireLease(db, current, runtime.instanceId, runtime.leaseMs);
+    if (leased) return refreshHoldingLease(runtime, provider, leased);
+    const latest = await awaitOtherRefresh(runtime, current, deadline);
+    if (latest.revision !== current.revision) return opened(runtime, latest);
+    current = latest;
   }
-  const next = credentialFromTokens(tokens, credential);
-  const expiresAt = next.expiresAt ? new Date(next.expiresAt) : null;
-  const updated = await updateRefreshedCredential(db, runtime.vault, row, next, expiresAt);
-  if (!updated) throw new RotatedElsewhere();
-  runtime.emit({ type: "connection.refreshed", connection: toConnection(updated) });
-  return { row: updated, credential: next };
 }
 
-/** The row changed while we refreshed: read it again instead of trusting our copy. */
-export class RotatedElsewhere extends ConnectionsError {
-  constructor() {
-    super("rotated_elsewhere", "The connection was refreshed concurrently");
+/** Waits until the connection changes, or its lease is free or expired (then we take over). */
+async function awaitOtherRefresh(
+  runtime: Runtime,
+  row: ConnectionRow,
+  deadline: number,
+): Promise<ConnectionRow> {
+  const db = await runtime.db();
+  for (;;) {
+    const latest = await findConnectionById(db, row.id);
+    if (!latest) throw new ConnectionRequiredError(row.provider);
+    if (latest.status !== "active") throw new ReauthRequiredError(row.provider);
+    const leaseOver = !latest.leaseOwner || (latest.leaseExpiresAt?.getTime() ?? 0) < Date.now();
+    if (latest.revision !== row.revision || leaseOver) return latest;
+    if (Date.now() > deadline) {
+      throw new ConnectionsError(
+        "provider_unreachable",
+        `Refreshing ${row.provider} is taking too long`,
+        {
+          provider: row.provider,
+        },
+      );
+    }
+    await runtime.changes.wait(row.id, POLL_MS);
   }
+}
+
+async function refreshHoldingLease(
+  runtime: Runtime,
+  provider: OAuthProvider,
+  leased: ConnectionRow,
+): Promise<Refreshed> {
+  const db = await runtime.db();
+  const owner = runtime.instanceId;
+  const credential = await openCredential(
+    runtime.vault,
+    { tenantId: leased.tenantId, connectionId: leased.id },
+    leased.sealed,
+  );
+  if (credential.type !== "oauth2" || !credential.refreshToken) {
+    return failAuth(runtime, leased, provider.name);
+  }
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    tokens = await redeemRefreshToken(provider, credential.refreshToken, runtime.timeoutMs);
+  } catch (error) {
+    if (isInvalidGrant(error)) {
+      // Another worker may have rotated the token while our copy was in flight: trust the row.
+      const latest = await findConnectionById(db, leased.id);
+      if (latest && latest.revision !== leased.revision) return opened(runtime, latest);
+      return failAuth(runtime, leased, provider.name);
+    }
+    await recordRefreshFailure(db, leased.id, owner, backoffMs(leased.refreshFailures + 1));
+    throw toProviderError(error, provider.name, provider.displayName);
+  }
+  const next = credentialFromTokens(tokens, credential);
+  const schedule = scheduleFor(next, scheduleSettings(runtime, provider.name));
+  const committed = await commitRefresh(db, runtime.vault, leased, next, schedule, owner);
+  if (!committed) {
+    const latest = await findConnectionById(db, leased.id);
+    if (latest && latest.revision !== leased.revision) return opened(runtime, latest);
+    throw new ConnectionsError(
+      "provider_error",
+      `The ${provider.name} refresh could not be stored`,
+      {
+        provider: provider.name,
+      },
+    );
+  }
+  runtime.emit({ type: "connection.refreshed", connection: toConnection(committed) });
+  return { row: committed, credential: next };
+}
+
+async function failAuth(runtime: Runtime, row: ConnectionRow, provider: string): Promise<never> {
+  const failed = await markAuthFailed(await runtime.db(), row.id, runtime.instanceId);
+  if (failed) runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
+  throw new ReauthRequiredError(provider);
+}
+
+async function opened(runtime: Runtime, row: ConnectionRow): Promise<Refreshed> {
+  if (row.status !== "active") throw new ReauthRequiredError(row.provider);
+  const credential = await openCredential(
+    runtime.vault,
+    { tenantId: row.tenantId, connectionId: row.id },
+    row.sealed,
+  );
+  if (credential.type !== "oauth2") throw new ReauthRequiredError(row.provider);
+  return { row, credential };
+}
+
+async function redeemRefreshToken(
+  provider: OAuthProvider,
+  refreshToken: string,
+  timeoutMs: number,
+) {
+  const as = authorizationServerOf(provider);
+  const client = clientOf(provider);
+  const response = await oauth.refreshTokenGrantRequest(
+    as,
+    client,
+    clientAuthOf(provider),
+    refreshToken,
+    requestOptions(provider.tokenEndpoint, timeoutMs, provider),
+  );
+  return oauth.processRefreshTokenResponse(as, client, response);
 }

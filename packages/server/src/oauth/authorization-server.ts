@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import type { OAuthProvider } from "../providers/types";
+import type { OAuthProvider, ProviderQuirks } from "../providers/types";
 
 /** Provider data → the objects oauth4webapi works with. */
 export function authorizationServerOf(provider: OAuthProvider): oauth.AuthorizationServer {
@@ -8,6 +8,9 @@ export function authorizationServerOf(provider: OAuthProvider): oauth.Authorizat
     authorization_endpoint: provider.authorizationEndpoint,
     token_endpoint: provider.tokenEndpoint,
     ...(provider.revocationEndpoint ? { revocation_endpoint: provider.revocationEndpoint } : {}),
+    ...(provider.issParameterSupported
+      ? { authorization_response_iss_parameter_supported: true }
+      : {}),
   };
 }
 
@@ -26,20 +29,72 @@ export function clientAuthOf(provider: OAuthProvider): oauth.ClientAuth {
   }
 }
 
+type CustomFetch = (
+  url: string,
+  options: oauth.CustomFetchOptions<string, unknown>,
+) => Promise<Response>;
+
 export type RequestOptions = {
   [oauth.allowInsecureRequests]?: boolean;
+  [oauth.customFetch]?: CustomFetch;
   signal: AbortSignal;
 };
 
 /**
  * Plain http is refused except on loopback, where the sandbox and local issuers live
- * (RFC 8252 §8.3 treats loopback as safe from network attackers).
+ * (RFC 8252 §8.3 treats loopback as safe from network attackers). Given the provider, calls to
+ * its token endpoint go through its `tokenResponse` quirk: the one place quirks touch tokens.
  */
-export function requestOptions(url: string, timeoutMs: number): RequestOptions {
+export function requestOptions(
+  url: string,
+  timeoutMs: number,
+  provider?: OAuthProvider,
+): RequestOptions {
+  const quirk = provider?.quirks?.tokenResponse;
   return {
     ...(isLoopbackHttp(url) ? { [oauth.allowInsecureRequests]: true } : {}),
+    ...(quirk && url === provider.tokenEndpoint
+      ? { [oauth.customFetch]: quirkedFetch(quirk) }
+      : {}),
     signal: AbortSignal.timeout(timeoutMs),
   };
+}
+
+/** fetch, then the quirk on the answer; oauth4webapi validates what comes out as usual. */
+export function quirkedFetch(
+  quirk: NonNullable<ProviderQuirks["tokenResponse"]>,
+  send: typeof fetch = fetch,
+): CustomFetch {
+  return async (url, options) =>
+    applyTokenResponseQuirk(await send(url, options as RequestInit), quirk);
+}
+
+/**
+ * A JSON object body is rewritten by the quirk. RFC 6749 §5.2 says errors are 4xx; a provider
+ * that answers an error with a 2xx (Slack, GitHub) gets a 400, so it maps to our typed errors.
+ */
+export async function applyTokenResponseQuirk(
+  response: Response,
+  quirk: NonNullable<ProviderQuirks["tokenResponse"]>,
+): Promise<Response> {
+  if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) return response;
+  let body: unknown;
+  try {
+    body = await response.clone().json();
+  } catch {
+    return response;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return response;
+  await response.body?.cancel();
+  const normalised = quirk(body as Record<string, unknown>);
+  const isError = typeof normalised.error === "string";
+  const status = isError && response.status < 300 ? 400 : response.status;
+  const headers = new Headers(response.headers);
+  // The new body is plain JSON text: the original's encoding and length no longer describe it.
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(normalised), { status, headers });
 }
 
 export function isLoopbackHttp(url: string): boolean {

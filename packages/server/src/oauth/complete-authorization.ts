@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { saveConnection } from "../connections/repository";
+import { type ScheduleSettings, scheduleFor } from "../credentials/schedule";
 import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
 import type { OAuthProvider, Provider } from "../providers/types";
@@ -25,6 +26,7 @@ export type CompleteAuthorizationInput = {
   redirectUri: string;
   providers: Map<string, Provider>;
   timeoutMs: number;
+  schedule: ScheduleSettings;
 };
 
 export type CompletedAuthorization = {
@@ -79,7 +81,11 @@ export async function completeAuthorization(
     await finishFlow(db, flow.id, { status: "success", connectionId: completed.row.id });
     return { flow, ...completed };
   } catch (error) {
-    const failure = toProviderError(error, flow.provider);
+    const failure = toProviderError(
+      error,
+      flow.provider,
+      input.providers.get(flow.provider)?.displayName,
+    );
     await finishFlow(db, flow.id, { status: "error", errorCode: failure.code });
     throw new FlowError(flow, failure);
   }
@@ -109,14 +115,14 @@ async function exchangeAndSave(
     callbackParameters,
     input.redirectUri,
     secrets.codeVerifier ?? oauth.nopkce,
-    requestOptions(provider.tokenEndpoint, input.timeoutMs),
+    requestOptions(provider.tokenEndpoint, input.timeoutMs, provider),
   );
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
     expectedNonce: secrets.oidcNonce ?? oauth.expectNoNonce,
     requireIdToken: Boolean(provider.openid),
   });
   const credential = credentialFromTokens(tokens);
-  const who = await fetchIdentity(provider, credential.accessToken, input.timeoutMs);
+  const who = await fetchIdentity(provider, credential, input.timeoutMs);
   if (!who.ok && who.status === 401) {
     throw new ConnectionsError("provider_error", `${provider.name} rejected the new token`, {
       provider: provider.name,
@@ -134,5 +140,6 @@ async function exchangeAndSave(
     handle: account.handle,
     accountId: account.accountId,
     expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
+    ...scheduleFor(credential, { ...input.schedule, hasIdentity: Boolean(provider.identity) }),
   });
 }

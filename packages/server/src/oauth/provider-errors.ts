@@ -5,17 +5,21 @@ import { ConnectionsError } from "../errors";
  * oauth4webapi's failures → our stable codes. Messages carry the provider's error code, never a
  * request or response body (which could hold a token).
  */
-export function toProviderError(error: unknown, provider: string): ConnectionsError {
+export function toProviderError(
+  error: unknown,
+  provider: string,
+  displayName = provider,
+): ConnectionsError {
   if (error instanceof ConnectionsError) return error;
   if (error instanceof oauth.AuthorizationResponseError) {
     if (error.error === "access_denied") {
-      return new ConnectionsError("consent_denied", `Access to ${provider} was not granted`, {
+      return new ConnectionsError("consent_denied", `Access to ${displayName} was not granted`, {
         provider,
       });
     }
     return new ConnectionsError(
       "provider_error",
-      `${provider} refused the authorization: ${error.error}`,
+      `${displayName} refused the authorization: ${error.error}`,
       {
         provider,
       },
@@ -24,14 +28,14 @@ export function toProviderError(error: unknown, provider: string): ConnectionsEr
   if (error instanceof oauth.ResponseBodyError) {
     return new ConnectionsError(
       "provider_error",
-      `${provider} answered ${error.status}: ${error.error}`,
+      `${displayName} answered ${error.status}: ${error.error}`,
       {
         provider,
       },
     );
   }
   if (isTimeout(error)) {
-    return new ConnectionsError("provider_unreachable", `${provider} did not answer in time`, {
+    return new ConnectionsError("provider_unreachable", `${displayName} did not answer in time`, {
       provider,
     });
   }
@@ -39,24 +43,24 @@ export function toProviderError(error: unknown, provider: string): ConnectionsEr
     if (error.code === oauth.INVALID_RESPONSE && /"iss"/.test(error.message)) {
       return new ConnectionsError(
         "issuer_mismatch",
-        `The authorization response did not come from ${provider}'s issuer`,
+        `The authorization response did not come from ${displayName}'s issuer`,
         { provider },
       );
     }
     return new ConnectionsError(
       "provider_error",
-      `${provider} sent an invalid response: ${error.message}`,
+      `${displayName} sent an invalid response: ${error.message}`,
       {
         provider,
       },
     );
   }
   if (error instanceof TypeError) {
-    return new ConnectionsError("provider_unreachable", `${provider} could not be reached`, {
+    return new ConnectionsError("provider_unreachable", `${displayName} could not be reached`, {
       provider,
     });
   }
-  return new ConnectionsError("provider_error", `${provider} failed unexpectedly`, { provider });
+  return new ConnectionsError("provider_error", `${displayName} failed unexpectedly`, { provider });
 }
 
 export function isTimeout(error: unknown): boolean {

@@ -8,6 +8,26 @@ export type AccountIdentity = {
 
 export type ClientAuthMethod = "client_secret_post" | "client_secret_basic" | "none";
 
+/** What a quirk may read of a stored credential: never more than it needs. */
+export type CredentialView = { accessToken: string; extras?: Record<string, string> };
+
+/**
+ * Where a provider departs from the RFCs. Each is a small named function beside the provider's
+ * record, with a test and a link to the page that documents the behaviour.
+ */
+export type ProviderQuirks = {
+  /**
+   * Rewrites the token endpoint's JSON body (success or error) before oauth4webapi validates it.
+   * A normalised body with an `error` field is answered as HTTP 400 (RFC 6749 §5.2).
+   */
+  tokenResponse?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * The identity URL when it depends on the credential, e.g. Salesforce's instance_url; null
+   * falls back to `identity.url`.
+   */
+  identityUrl?: (credential: CredentialView) => string | null;
+};
+
 /** An OAuth 2.0 provider, as data. Quirks are small named functions beside the record. */
 export type OAuthProvider = {
   kind: "oauth2";
@@ -17,6 +37,8 @@ export type OAuthProvider = {
   /** The provider's documentation this record was taken from. */
   docsUrl?: string;
   issuer?: string;
+  /** RFC 9207: the provider promises `iss` on every authorization response; a missing one is refused. */
+  issParameterSupported?: boolean;
   authorizationEndpoint: string;
   tokenEndpoint: string;
   revocationEndpoint?: string;
@@ -32,8 +54,11 @@ export type OAuthProvider = {
   clientSecret?: string;
   identity?: {
     url: string;
+    /** Extra request headers the identity endpoint requires, e.g. Notion-Version. */
+    headers?: Record<string, string>;
     parse: (body: unknown) => AccountIdentity;
   };
+  quirks?: ProviderQuirks;
 };
 
 export type SecretProvider = {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { listVisibleConnections } from "../connections/repository";
 import {
   assertMayManage,
@@ -9,7 +10,7 @@ import {
   saveSecretConnection,
 } from "../connections/service";
 import { toConnection } from "../connections/view";
-import type { CredentialResult } from "../credentials/get-credential";
+import type { CredentialReader } from "../credentials/get-credential";
 import { ConnectionsError } from "../errors";
 import type { Identify, Identity } from "../identity";
 import { completeAuthorization, FlowError } from "../oauth/complete-authorization";
@@ -17,10 +18,11 @@ import { findFlow } from "../oauth/flows-repository";
 import { startAuthorization } from "../oauth/start-authorization";
 import { describeProvider, isConfigured } from "../providers/types";
 import type { Runtime } from "../runtime";
-import type { ConnectionRow } from "../store/schema";
 import { POPUP_RESULT_SCRIPT, renderCallbackPage } from "./callback-page";
 import { csrfGuard } from "./csrf";
 import { errorBody, toErrorResponse } from "./error-response";
+import { openApiDocument } from "./openapi";
+import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
 import { safeReturnTo } from "./return-to";
 import { connectBody, idParam, renameBody, secretBody } from "./schemas";
 
@@ -28,10 +30,7 @@ export type RoutesConfig = {
   identify: Identify;
   appOrigin: string;
   redirectUri: string;
-  getCredential: (
-    row: ConnectionRow,
-    options?: { forceRefresh?: boolean },
-  ) => Promise<CredentialResult>;
+  reader: CredentialReader;
 };
 
 type Env = { Variables: { identity: Identity | null } };
@@ -44,8 +43,27 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     c.header("cache-control", "no-store");
     c.set("identity", await config.identify(c));
     await next();
+    // RFC 9700 §4.16: nothing the kit serves may be framed; pages set a CSP of their own too.
+    setIfAbsent(c.res.headers, "x-frame-options", "DENY");
+    setIfAbsent(c.res.headers, "x-content-type-options", "nosniff");
   });
   app.use(csrfGuard(config.appOrigin));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        toErrorResponse(
+          new ConnectionsError(
+            "payload_too_large",
+            `The body is larger than ${MAX_BODY_BYTES} bytes`,
+          ),
+          c,
+        ),
+    }),
+  );
+
+  const serverUrl = config.redirectUri.replace(/\/callback$/, "");
+  app.get("/openapi.json", (c) => c.json(openApiDocument(serverUrl)));
 
   const caller = (identity: Identity | null): Identity => {
     if (!identity) throw new ConnectionsError("unauthenticated", "Sign in first");
@@ -86,7 +104,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
         { provider: provider.name },
       );
     }
-    const body = connectBody.parse(await c.req.json().catch(() => ({})));
+    const body = connectBody.parse(await readJsonBody(c, {}));
     assertMayManage(identity, body.visibility);
     const returnTo = safeReturnTo(body.returnTo, config.appOrigin);
     if (body.returnTo !== undefined && returnTo === null) {
@@ -115,6 +133,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
         redirectUri: config.redirectUri,
         providers: runtime.providers,
         timeoutMs: runtime.timeoutMs,
+        schedule: runtime,
       });
       const connection = toConnection(done.row);
       runtime.emit(
@@ -191,14 +210,14 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
 
   app.post("/connections", async (c) => {
     const identity = caller(c.get("identity"));
-    const body = secretBody.parse(await c.req.json().catch(() => null));
+    const body = secretBody.parse(await readJsonBody(c));
     return c.json({ connection: await saveSecretConnection(runtime, identity, body) }, 201);
   });
 
   app.patch("/connections/:id", async (c) => {
     const identity = caller(c.get("identity"));
     const id = parseId(c.req.param("id"));
-    const body = renameBody.parse(await c.req.json().catch(() => null));
+    const body = renameBody.parse(await readJsonBody(c));
     return c.json({ connection: await renameVisible(runtime, identity, id, body.name) });
   });
 
@@ -213,10 +232,19 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
   app.post("/connections/:id/check", async (c) => {
     const identity = caller(c.get("identity"));
     const row = await findVisible(runtime, identity, parseId(c.req.param("id")));
-    return c.json({ connection: await checkConnection(runtime, row, config.getCredential) });
+    return c.json({ connection: await checkConnection(runtime, row, config.reader) });
+  });
+
+  // Last, and a route rather than notFound(): a host's app.route() keeps only the sub-app's routes.
+  app.all("*", () => {
+    throw new ConnectionsError("not_found", "No such route");
   });
 
   return app;
+}
+
+function setIfAbsent(headers: Headers, name: string, value: string): void {
+  if (!headers.has(name)) headers.set(name, value);
 }
 
 function parseId(value: string): string {

@@ -1,11 +1,13 @@
 import { z } from "zod";
 
-const visibility = z.enum(["user", "workspace"]).default("user");
+const visibility = z.enum(["user", "workspace"]);
+
+// Request bodies. Strict: an unknown key (a typo, or "__proto__") is a 400, never ignored.
 
 export const connectBody = z
   .object({
     mode: z.enum(["popup", "redirect"]).default("popup"),
-    visibility,
+    visibility: visibility.default("user"),
     returnTo: z.string().max(2048).optional(),
   })
   .strict();
@@ -14,7 +16,7 @@ export const secretBody = z
   .object({
     provider: z.string().min(1).max(100),
     secret: z.string().min(1, "the secret is empty").max(16_384),
-    visibility,
+    visibility: visibility.default("user"),
     name: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
@@ -22,3 +24,54 @@ export const secretBody = z
 export const renameBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
 export const idParam = z.string().uuid();
+
+// Responses: what docs/http-api.md promises, and what GET /openapi.json publishes.
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    provider: z.string().optional(),
+  }),
+});
+
+export const providerResponse = z.object({
+  name: z.string(),
+  displayName: z.string(),
+  kind: z.enum(["oauth2", "secret"]),
+  configured: z.boolean(),
+  scopes: z.array(z.string()),
+  iconUrl: z.string().optional(),
+});
+
+/** Strict, so a test parsing every route's output proves no token field slipped in. */
+export const connectionResponse = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    visibility,
+    tenantId: z.string(),
+    userId: z.string().nullable(),
+    scopes: z.array(z.string()),
+    name: z.string().nullable(),
+    handle: z.string().nullable(),
+    status: z.enum(["active", "auth_failed", "revoked"]),
+    authFailedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    lastRefreshedAt: z.iso.datetime().nullable(),
+  })
+  .strict();
+
+export const connectStartedResponse = z.object({
+  authorizeUrl: z.url(),
+  flowId: z.string(),
+  nonce: z.string(),
+});
+
+export const flowResponse = z.object({
+  flowId: z.string(),
+  status: z.enum(["pending", "success", "error"]),
+  provider: z.string(),
+  connectionId: z.string().optional(),
+  error: z.object({ code: z.string() }).optional(),
+});

@@ -35,6 +35,9 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store & { readonl
       })();
       return opening;
     },
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
+    },
     async close() {
       if (owned && !client.closed) await client.close();
     },

@@ -31,6 +31,11 @@ export function postgresStore(
       })();
       return opening;
     },
+    async listen(channel, onMessage) {
+      // postgres.js keeps one dedicated connection for LISTEN and re-subscribes after a reconnect.
+      const subscription = await sql.listen(channel, onMessage);
+      return () => subscription.unlisten();
+    },
     async close() {
       await sql.end({ timeout: 5 });
     },

@@ -38,6 +38,16 @@ export const connections = pgTable(
     // The sealed credential: tokens or secret, AES-256-GCM under the tenant's data key.
     sealed: text("sealed").notNull(),
     revision: integer("revision").notNull().default(1),
+    // Refresh runs single-flight across instances: whoever holds the lease refreshes, and only
+    // the owner releases it; an expired lease may be taken over.
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    refreshFailures: integer("refresh_failures").notNull().default(0),
+    // When the worker should refresh (before expiry, and at least daily for idle refresh tokens)
+    // and health-check the connection; null when there is nothing to do.
+    nextRefreshAt: timestamp("next_refresh_at", { withTimezone: true }),
+    nextCheckAt: timestamp("next_check_at", { withTimezone: true }),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
     ...timestamps,
   },
   (table) => [
@@ -48,6 +58,13 @@ export const connections = pgTable(
       table.ownerKey,
     ),
     index("x_connections_expires_idx").on(table.expiresAt),
+    // The worker's queries touch only due rows: cost grows with what is due, not with the table.
+    index("x_connections_refresh_due_idx")
+      .on(table.nextRefreshAt)
+      .where(sql`${table.status} = 'active' and ${table.nextRefreshAt} is not null`),
+    index("x_connections_check_due_idx")
+      .on(table.nextCheckAt)
+      .where(sql`${table.status} = 'active' and ${table.nextCheckAt} is not null`),
   ],
 );
 
@@ -81,6 +98,33 @@ export const oauthFlows = pgTable(
   ],
 );
 
-export const schema = { dataKeys, connections, oauthFlows };
+/** Outgoing webhook deliveries: the log, and the queue the worker retries from. */
+export const webhookDeliveries = pgTable(
+  "x_webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    eventType: text("event_type").notNull(),
+    // The event as sent: connection metadata only, never a credential.
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("x_webhook_deliveries_due_idx")
+      .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'pending'`),
+  ],
+);
+
+export const schema = { dataKeys, connections, oauthFlows, webhookDeliveries };
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type ConnectionRow = typeof connections.$inferSelect;
 export type OAuthFlowRow = typeof oauthFlows.$inferSelect;

@@ -1,16 +1,24 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   findConnectionById,
   listVisibleConnections,
   type SaveConnectionInput,
   saveConnection,
-  updateRefreshedCredential,
 } from "../connections/repository";
+import {
+  acquireLease,
+  claimDue,
+  commitRefresh,
+  recordRefreshFailure,
+} from "../credentials/refresh-repository";
 import { consumeFlow, insertFlow } from "../oauth/flows-repository";
 import { TEST_KEYS } from "../testing/harness";
 import { createVault, envKeyProvider, parseKeyring } from "../vault";
 import { describeDataKeyRepository } from "../vault/data-key-repository.contract";
 import { dataKeysRepository } from "./data-keys-repository";
+import { migrationsFolder } from "./migrations-folder";
 import type { Store } from "./store";
 
 const tokens = (n: number) => ({
@@ -31,6 +39,8 @@ const input = (overrides: Partial<SaveConnectionInput> = {}): SaveConnectionInpu
   handle: "acme",
   accountId: "ws_1",
   expiresAt: null,
+  nextRefreshAt: null,
+  nextCheckAt: null,
   ...overrides,
 });
 
@@ -104,8 +114,9 @@ export function describeStore(
       const database = await db();
       const sealer = vault();
       const { row } = await saveConnection(database, sealer, input());
-      const won = await updateRefreshedCredential(database, sealer, row, tokens(2), null);
-      const lost = await updateRefreshedCredential(database, sealer, row, tokens(3), null);
+      const schedule = { nextRefreshAt: null, nextCheckAt: null };
+      const won = await commitRefresh(database, sealer, row, tokens(2), schedule, "a");
+      const lost = await commitRefresh(database, sealer, row, tokens(3), schedule, "b");
       expect(won?.revision).toBe(row.revision + 1);
       expect(lost).toBeUndefined();
       const stored = await findConnectionById(database, row.id);
@@ -114,6 +125,49 @@ export function describeStore(
         stored!.sealed,
       );
       expect(opened.accessToken).toBe("sbx_at_contract_2");
+    });
+
+    it("one racer gets the refresh lease; only its owner releases it; an expired one is taken over", async () => {
+      await setup.reset();
+      const database = await db();
+      const { row } = await saveConnection(database, vault(), input());
+      const racers = await Promise.all(
+        ["a", "b", "c", "d"].map((owner) => acquireLease(database, row, owner, 60_000)),
+      );
+      const winner = racers.find(Boolean)!;
+      expect(racers.filter(Boolean)).toHaveLength(1);
+      const loser = ["a", "b", "c", "d"].find((owner) => owner !== winner.leaseOwner)!;
+      await recordRefreshFailure(database, row.id, loser, 1_000);
+      expect((await findConnectionById(database, row.id))?.leaseOwner).toBe(winner.leaseOwner);
+      await recordRefreshFailure(database, row.id, winner.leaseOwner!, 1_000);
+      expect((await findConnectionById(database, row.id))?.leaseOwner).toBeNull();
+
+      const short = await acquireLease(database, row, "crashed", 1);
+      expect(short?.leaseOwner).toBe("crashed");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await acquireLease(database, row, "survivor", 60_000))?.leaseOwner).toBe("survivor");
+    });
+
+    it("workers claim due connections without overlap (FOR UPDATE SKIP LOCKED)", async () => {
+      await setup.reset();
+      const database = await db();
+      const sealer = vault();
+      const past = new Date(Date.now() - 1_000);
+      for (const userId of ["u1", "u2", "u3", "u4", "u5", "u6"]) {
+        await saveConnection(database, sealer, input({ userId, nextRefreshAt: past }));
+      }
+      await saveConnection(
+        database,
+        sealer,
+        input({ userId: "later", nextRefreshAt: new Date(Date.now() + 3_600_000) }),
+      );
+      const claims = await Promise.all(
+        [1, 2, 3].map(() => claimDue(database, "refresh", 4, 60_000)),
+      );
+      const all = claims.flat();
+      expect(all).toHaveLength(6);
+      expect(new Set(all).size).toBe(6);
+      expect(await claimDue(database, "refresh", 10, 60_000)).toEqual([]);
     });
 
     it("a state is consumed once, even by racing callbacks", async () => {
@@ -142,4 +196,12 @@ export function describeStore(
     await setup.reset();
     return dataKeysRepository(db);
   });
+}
+
+/** How many migrations the package ships: each must be applied exactly once. */
+export function journalLength(): number {
+  const journal = JSON.parse(
+    readFileSync(join(migrationsFolder(), "meta", "_journal.json"), "utf8"),
+  );
+  return journal.entries.length;
 }

@@ -12,6 +12,11 @@ export interface Store {
   readonly kind: "pglite" | "postgres";
   /** Opens the database and runs the migrations once; later calls return the same handle. */
   open(): Promise<Database>;
+  /**
+   * Calls `onMessage` with each payload notified on `channel` by any instance sharing the
+   * database (PostgreSQL LISTEN/NOTIFY; in-process for PGlite). Resolves to an unsubscribe.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { createConnections } from "../create-connections";
+import { type ConnectionsOptions, createConnections } from "../create-connections";
 import type { ConnectionEvent } from "../events";
 import type { Identity } from "../identity";
 import { attio } from "../providers/attio";
@@ -15,7 +15,12 @@ export const MOUNT = "/api/connections";
  * A host app as a test sees it: identity comes from an `x-test-user` header
  * ("tenant:user[:admin]"), as a host would read its own session.
  */
-export function createHost(options: { store: Store; sandboxUrl: string; providers?: Provider[] }) {
+export function createHost(options: {
+  store: Store;
+  sandboxUrl: string;
+  providers?: Provider[];
+  settings?: Partial<ConnectionsOptions>;
+}) {
   const events: ConnectionEvent[] = [];
   const connections = createConnections({
     baseUrl: BASE_URL,
@@ -35,6 +40,7 @@ export function createHost(options: { store: Store; sandboxUrl: string; provider
     onEvent: (event) => {
       events.push(event);
     },
+    ...options.settings,
   });
   const app = new Hono().route(MOUNT, connections.routes);
   return { connections, app, events };
@@ -80,3 +86,19 @@ export async function consent(
 /** Test bodies are checked by the assertions that read them. */
 // biome-ignore lint/suspicious/noExplicitAny: the assertions are the type check
 export const json = (response: Response): Promise<any> => response.json();
+
+/** A whole connect flow for `user` ("tenant:user[:admin]"): start, consent at the sandbox, callback. */
+export async function connectThroughSandbox(
+  app: Hono,
+  user: string,
+  options: { provider?: string; body?: Record<string, unknown> } = {},
+): Promise<Response> {
+  const started = await app.request(
+    `${MOUNT}/connect/${options.provider ?? "attio"}`,
+    asUser(user, { method: "POST", body: JSON.stringify(options.body ?? {}) }),
+  );
+  if (started.status !== 200)
+    throw new Error(`connect failed: ${started.status} ${await started.text()}`);
+  const callback = await consent((await json(started)).authorizeUrl);
+  return app.request(`${callback.pathname}${callback.search}`, asUser(user));
+}

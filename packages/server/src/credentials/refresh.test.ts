@@ -1,0 +1,180 @@
+import { PGlite } from "@electric-sql/pglite";
+import { type Sandbox, startSandbox } from "@x/sandbox";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ReauthRequiredError } from "../errors";
+import { pgliteStore } from "../store/pglite-store";
+import { connectThroughSandbox, createHost } from "../testing/harness";
+
+const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
+let sandbox: Sandbox;
+const client = new PGlite();
+const store = pgliteStore({ client });
+let host: ReturnType<typeof createHost>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  // Every sandbox token lives 2 minutes, inside the 5-minute skew: each read finds it due.
+  host = createHost({
+    store,
+    sandboxUrl: sandbox.url,
+    settings: { providerTimeoutMs: 500, refreshLeaseMs: 2_000 },
+  });
+  await host.connections.ready();
+});
+
+afterAll(async () => {
+  await host.connections.close();
+  await sandbox.close();
+  await client.close();
+});
+
+beforeEach(async () => {
+  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+  Object.assign(sandbox.knobs, {
+    accessTokenTtlSeconds: 3600,
+    rotateRefreshToken: true,
+    latencyMs: 0,
+    failNextToken: null,
+  });
+  host.events.length = 0;
+});
+
+afterEach(() => {
+  sandbox.knobs.latencyMs = 0;
+});
+
+async function connectWithTtl(ttlSeconds: number) {
+  sandbox.knobs.accessTokenTtlSeconds = ttlSeconds;
+  await connectThroughSandbox(host.app, "acme:alice");
+  const stats = { ...sandbox.stats };
+  return stats;
+}
+
+const accessTokenOf = async () => {
+  const credential = await host.connections.getCredential(alice);
+  if (credential.type !== "oauth2") throw new Error("expected OAuth");
+  return credential.accessToken;
+};
+
+describe("refresh", () => {
+  it("serves a warm token from memory without asking the provider", async () => {
+    const before = await connectWithTtl(3600);
+    const first = await accessTokenOf();
+    const again = await Promise.all(Array.from({ length: 20 }, accessTokenOf));
+    expect(new Set(again)).toEqual(new Set([first]));
+    expect(sandbox.stats.refreshGrants).toBe(before.refreshGrants);
+  });
+
+  it("refreshes a token that is about to expire once for 50 concurrent callers, all of whom get it", async () => {
+    const before = await connectWithTtl(120);
+    const tokens = await Promise.all(Array.from({ length: 50 }, accessTokenOf));
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(host.events.filter((event) => event.type === "connection.refreshed")).toHaveLength(1);
+  });
+
+  it("stores a rotated refresh token before handing out the access token, so the next refresh works", async () => {
+    // Tokens living 2 minutes are due at once: each sequential read redeems the latest refresh token.
+    const before = await connectWithTtl(120);
+    const first = await accessTokenOf();
+    const second = await accessTokenOf();
+    expect(second).not.toBe(first);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(2);
+    expect((await host.connections.listConnections({ tenantId: "acme" }))[0]?.status).toBe(
+      "active",
+    );
+  });
+
+  it("keeps the old refresh token when the answer brings none", async () => {
+    sandbox.knobs.rotateRefreshToken = false;
+    const before = await connectWithTtl(120);
+    const first = await accessTokenOf();
+    const second = await accessTokenOf();
+    expect(second).not.toBe(first);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(2);
+    expect((await host.connections.listConnections({ tenantId: "acme" }))[0]?.status).toBe(
+      "active",
+    );
+  });
+
+  it("a 500 keeps serving the still-valid token and never marks the connection failed", async () => {
+    await connectWithTtl(120);
+    const [row] = (await client.query<{ sealed: string }>("select sealed from x_connections")).rows;
+    sandbox.knobs.failNextToken = { status: 500, body: { error: "server_error" } };
+    const token = await accessTokenOf();
+    expect(token).toMatch(/^sbx_at_/);
+    const [after] = (
+      await client.query<{
+        status: string;
+        refresh_failures: number;
+        sealed: string;
+        next_refresh_at: Date;
+      }>("select status, refresh_failures, sealed, next_refresh_at from x_connections")
+    ).rows;
+    expect(after).toMatchObject({ status: "active", refresh_failures: 1, sealed: row!.sealed });
+    expect(after!.next_refresh_at.getTime()).toBeGreaterThan(Date.now());
+    expect(host.events.some((event) => event.type === "connection.auth_failed")).toBe(false);
+  });
+
+  it("a timeout is treated like a 5xx: the old token, no failure state", async () => {
+    await connectWithTtl(120);
+    sandbox.knobs.latencyMs = 1_500;
+    const token = await accessTokenOf();
+    expect(token).toMatch(/^sbx_at_/);
+    sandbox.knobs.latencyMs = 0;
+    const connection = (await host.connections.listConnections({ tenantId: "acme" }))[0];
+    expect(connection?.status).toBe("active");
+    // The sandbox still answers the abandoned request after its latency: let it, so the next
+    // test's counters start clean.
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+  });
+
+  it("invalid_grant marks the connection auth_failed, emits the event, and asks for a reconnect", async () => {
+    await connectWithTtl(120);
+    sandbox.knobs.failNextToken = { status: 400, body: { error: "invalid_grant" } };
+    await expect(host.connections.getCredential(alice)).rejects.toBeInstanceOf(ReauthRequiredError);
+    const connection = (await host.connections.listConnections({ tenantId: "acme" }))[0];
+    expect(connection?.status).toBe("auth_failed");
+    expect(connection?.authFailedAt).not.toBeNull();
+    expect(host.events.map((event) => event.type)).toContain("connection.auth_failed");
+    await expect(host.connections.getCredential(alice)).rejects.toBeInstanceOf(ReauthRequiredError);
+
+    await connectThroughSandbox(host.app, "acme:alice");
+    const recovered = host.events.find((event) => event.type === "connection.reconnected");
+    expect(recovered?.recovered).toBe(true);
+    expect((await host.connections.listConnections({ tenantId: "acme" }))[0]?.status).toBe(
+      "active",
+    );
+  });
+
+  it("fetch refreshes once on a 401 and retries once", async () => {
+    const before = await connectWithTtl(3600);
+    await accessTokenOf();
+    sandbox.expireAccessTokens();
+    const response = await host.connections.fetch(alice, `${sandbox.url}/v2/tasks?limit=10`);
+    expect(response.status).toBe(200);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
+  });
+});
+
+describe("worker", () => {
+  it("refreshes a token due in 2 minutes before anyone asks for it", async () => {
+    const before = await connectWithTtl(120);
+    sandbox.knobs.accessTokenTtlSeconds = 3600;
+    const report = await host.connections.worker.tick();
+    expect(report.refreshed).toBe(1);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
+    expect(await host.connections.worker.tick()).toMatchObject({ refreshed: 0 });
+  });
+
+  it("finds a token revoked at the provider through the health check and marks it auth_failed", async () => {
+    await connectWithTtl(3600);
+    await client.query("update x_connections set next_check_at = now() - interval '1 second'");
+    sandbox.revokeAll();
+    const report = await host.connections.worker.tick();
+    expect(report.failed).toBe(1);
+    const connection = (await host.connections.listConnections({ tenantId: "acme" }))[0];
+    expect(connection?.status).toBe("auth_failed");
+    expect(host.events.map((event) => event.type)).toContain("connection.auth_failed");
+  });
+});

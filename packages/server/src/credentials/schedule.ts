@@ -1,0 +1,45 @@
+import type { Credential } from "../connections/credential";
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Some providers expire refresh tokens left idle: redeem each at least this often. */
+export const IDLE_REFRESH_MS = 24 * HOUR_MS;
+
+export type ScheduleSettings = { refreshSkewMs: number; checkIntervalMs: number };
+
+export type Schedule = { nextRefreshAt: Date | null; nextCheckAt: Date | null };
+
+/**
+ * When the worker should next refresh and health-check a credential. A token without
+ * `expires_in` is not "never expires": it is health-checked like any other, and refreshed on a 401.
+ */
+export function scheduleFor(
+  credential: Credential,
+  settings: ScheduleSettings & { hasIdentity: boolean },
+  now = Date.now(),
+): Schedule {
+  if (credential.type !== "oauth2") return { nextRefreshAt: null, nextCheckAt: null };
+  const beforeExpiry =
+    credential.expiresAt === undefined ? Infinity : credential.expiresAt - settings.refreshSkewMs;
+  return {
+    nextRefreshAt: credential.refreshToken
+      ? new Date(Math.min(beforeExpiry, now + IDLE_REFRESH_MS))
+      : null,
+    nextCheckAt: settings.hasIdentity ? new Date(now + settings.checkIntervalMs) : null,
+  };
+}
+
+/** When a caller should stop trusting a cached token: the skew, minus up to 20% jitter so a fleet spreads out. */
+export function refreshDueAt(
+  expiresAt: number | undefined,
+  skewMs: number,
+  random = Math.random(),
+): number {
+  if (expiresAt === undefined) return Number.POSITIVE_INFINITY;
+  return expiresAt - skewMs - Math.floor(skewMs * 0.2 * random);
+}
+
+/** Exponential backoff with full jitter, capped: 2 s, 4 s, 8 s … up to 15 minutes. */
+export function backoffMs(failures: number, random = Math.random()): number {
+  const ceiling = Math.min(15 * 60 * 1000, 2000 * 2 ** Math.max(0, failures - 1));
+  return Math.max(1000, Math.floor(ceiling * random));
+}

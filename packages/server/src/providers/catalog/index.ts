@@ -1,0 +1,12 @@
+export { type AsanaOptions, asana } from "./asana";
+export { type AtlassianOptions, atlassian } from "./atlassian";
+export { type GitHubOptions, github } from "./github";
+export { type GitLabOptions, gitlab } from "./gitlab";
+export { type GoogleOptions, google } from "./google";
+export { type HubSpotOptions, hubspot } from "./hubspot";
+export { type LinearOptions, linear } from "./linear";
+export { type MicrosoftOptions, microsoft } from "./microsoft";
+export { type NotionOptions, notion } from "./notion";
+export { type SalesforceOptions, salesforce } from "./salesforce";
+export type { CatalogOptions, EndpointOverrides } from "./shared";
+export { type SlackOptions, slack } from "./slack";

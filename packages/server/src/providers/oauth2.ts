@@ -1,0 +1,95 @@
+import * as oauth from "oauth4webapi";
+import { ConnectionsError } from "../errors";
+import { requestOptions } from "../oauth/authorization-server";
+import { parseOpenIdUserinfo } from "./openid-userinfo";
+import type { ClientAuthMethod, OAuthProvider } from "./types";
+
+export type OAuth2Options = {
+  name: string;
+  displayName: string;
+  /** The issuer identifier, e.g. "https://auth.example.com"; metadata is read from beneath it. */
+  issuer: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string[];
+  iconUrl?: string;
+};
+
+export type DiscoverOptions = OAuth2Options & {
+  /** "oauth2" reads RFC 8414 `/.well-known/oauth-authorization-server` (default); "oidc" reads `/.well-known/openid-configuration`. */
+  algorithm?: "oauth2" | "oidc";
+  timeoutMs?: number;
+};
+
+/**
+ * Any standards-following OAuth 2.0 / OpenID provider, from its published metadata.
+ * `createConnections` takes providers synchronously, so discovery happens before it, once, at
+ * start: `providers: [await discoverOAuth2Provider({ ... })]`. A failing discovery stops the start.
+ */
+export async function discoverOAuth2Provider(options: DiscoverOptions): Promise<OAuthProvider> {
+  const issuer = new URL(options.issuer);
+  const algorithm = options.algorithm ?? "oauth2";
+  const response = await oauth.discoveryRequest(issuer, {
+    ...requestOptions(issuer.href, options.timeoutMs ?? 10_000),
+    algorithm,
+  });
+  const metadata = await oauth.processDiscoveryResponse(issuer, response);
+  return oauth2(options, metadata);
+}
+
+/** The decision half of discovery: metadata (RFC 8414 §2) → a provider record. */
+export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServer): OAuthProvider {
+  if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
+    throw new ConnectionsError(
+      "invalid_options",
+      `${options.name}: the metadata of ${metadata.issuer} has no authorization or token endpoint`,
+    );
+  }
+  const scopes = options.scopes ?? [];
+  const openid = scopes.includes("openid");
+  return {
+    kind: "oauth2",
+    name: options.name,
+    displayName: options.displayName,
+    ...(options.iconUrl ? { iconUrl: options.iconUrl } : {}),
+    issuer: metadata.issuer,
+    issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
+    authorizationEndpoint: metadata.authorization_endpoint,
+    tokenEndpoint: metadata.token_endpoint,
+    ...(metadata.revocation_endpoint ? { revocationEndpoint: metadata.revocation_endpoint } : {}),
+    scopes,
+    scopeSeparator: " ",
+    clientAuth: clientAuthFromMetadata(metadata, options.clientSecret),
+    pkce: pkceFromMetadata(metadata),
+    ...(openid ? { openid: true } : {}),
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+    ...(metadata.userinfo_endpoint
+      ? { identity: { url: metadata.userinfo_endpoint, parse: parseOpenIdUserinfo } }
+      : {}),
+  };
+}
+
+/**
+ * RFC 8414 §2: an absent list means client_secret_basic. A client without a secret is public.
+ * Basic is preferred when offered, as the RFC 6749 §2.3.1 default every server must support.
+ */
+export function clientAuthFromMetadata(
+  metadata: oauth.AuthorizationServer,
+  clientSecret: string | undefined,
+): ClientAuthMethod {
+  if (!clientSecret) return "none";
+  const methods = metadata.token_endpoint_auth_methods_supported ?? ["client_secret_basic"];
+  if (methods.includes("client_secret_basic")) return "client_secret_basic";
+  if (methods.includes("client_secret_post")) return "client_secret_post";
+  throw new ConnectionsError(
+    "invalid_options",
+    `${metadata.issuer} offers no client secret method we support (${methods.join(", ")})`,
+  );
+}
+
+/** PKCE S256 unless the metadata lists challenge methods without it (RFC 7636, RFC 9700 §2.1.1). */
+export function pkceFromMetadata(metadata: oauth.AuthorizationServer): boolean {
+  const methods = metadata.code_challenge_methods_supported;
+  return methods === undefined || methods.includes("S256");
+}

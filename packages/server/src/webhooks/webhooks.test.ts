@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PGlite } from "@electric-sql/pglite";
+import { type Sandbox, startSandbox } from "@x/sandbox";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { pgliteStore } from "../store/pglite-store";
+import { connectThroughSandbox, createHost } from "../testing/harness";
+import { SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
+
+const SECRET = "whsec_test_0123456789abcdef";
+type Received = { body: string; signature: string | undefined };
+const received: Received[] = [];
+let failuresLeft = 0;
+let receiver: Server;
+let sandbox: Sandbox;
+const client = new PGlite();
+let host: ReturnType<typeof createHost>;
+
+const readBody = async (request: IncomingMessage) => {
+  let body = "";
+  for await (const chunk of request) body += chunk;
+  return body;
+};
+
+beforeAll(async () => {
+  receiver = createServer(async (request, response) => {
+    const body = await readBody(request);
+    if (failuresLeft > 0) {
+      failuresLeft -= 1;
+      response.writeHead(503).end();
+      return;
+    }
+    received.push({ body, signature: request.headers[SIGNATURE_HEADER] as string | undefined });
+    response.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  sandbox = await startSandbox();
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  host = createHost({
+    store: pgliteStore({ client }),
+    sandboxUrl: sandbox.url,
+    settings: { webhooks: [{ url, secret: SECRET }] },
+  });
+  await host.connections.ready();
+});
+
+afterAll(async () => {
+  await host.connections.close();
+  await sandbox.close();
+  await new Promise((resolve) => receiver.close(resolve));
+  await client.close();
+});
+
+const waitFor = async (check: () => boolean) => {
+  for (let attempt = 0; attempt < 100 && !check(); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+it("delivers each event signed with HMAC-SHA256 and a timestamp, without any token", async () => {
+  await connectThroughSandbox(host.app, "acme:alice");
+  await waitFor(() => received.length > 0);
+  const [delivery] = received;
+  expect(JSON.parse(delivery!.body)).toMatchObject({
+    type: "connection.created",
+    connection: { provider: "attio" },
+  });
+  expect(verifyWebhookSignature(SECRET, delivery!.body, delivery!.signature)).toBe(true);
+  expect(
+    verifyWebhookSignature("another-secret-entirely", delivery!.body, delivery!.signature),
+  ).toBe(false);
+  expect(verifyWebhookSignature(SECRET, `${delivery!.body} `, delivery!.signature)).toBe(false);
+  expect(delivery!.body).not.toMatch(/sbx_(at|rt|ac)_/);
+});
+
+it("rejects a signature older than the tolerance (replay)", () => {
+  const [delivery] = received;
+  const later = Math.floor(Date.now() / 1000) + 3600;
+  expect(verifyWebhookSignature(SECRET, delivery!.body, delivery!.signature, { now: later })).toBe(
+    false,
+  );
+});
+
+it("retries a failed delivery with backoff from the worker and logs every attempt", async () => {
+  received.length = 0;
+  failuresLeft = 1;
+  const [connection] = await host.connections.listConnections({ tenantId: "acme" });
+  await host.connections.disconnect(connection!.id);
+  let [logged] = await host.connections.webhookDeliveries(1);
+  for (let attempt = 0; attempt < 100 && logged?.attempts !== 1; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    [logged] = await host.connections.webhookDeliveries(1);
+  }
+  expect(logged).toMatchObject({
+    eventType: "connection.deleted",
+    status: "pending",
+    attempts: 1,
+    lastStatus: 503,
+  });
+  await client.query("update x_webhook_deliveries set next_attempt_at = now() where id = $1", [
+    logged!.id,
+  ]);
+  const report = await host.connections.worker.tick();
+  expect(report.webhooks).toBe(1);
+  [logged] = await host.connections.webhookDeliveries(1);
+  expect(logged).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 204 });
+  expect(received.map((delivery) => JSON.parse(delivery.body).type)).toEqual([
+    "connection.deleted",
+  ]);
+});
