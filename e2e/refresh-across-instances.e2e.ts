@@ -62,10 +62,10 @@ async function credentialHash(instance: Instance): Promise<string> {
   return body.tokenHash;
 }
 
-/** As if the access token ran out while every instance's cache was cold. */
+/** As if the access token ran out; the revision bump's NOTIFY empties every instance's cache. */
 function expireStoredToken() {
   sandbox.expireAccessTokens();
-  database.sql("update x_connections set expires_at = now() - interval '1 minute'");
+  database.sql("update x_connections set expires_at = now() - interval '1 minute', revision = revision + 1");
 }
 
 it("1,000 concurrent reads of an expired token on 4 instances make exactly one refresh, and all get its token", async () => {
@@ -107,4 +107,34 @@ it("kill -9 of the instance holding the refresh lease: another completes the ref
     database.sql("select status || ',' || coalesce(lease_owner, 'free') from x_connections"),
   ).toBe("active,free");
   expect(await credentialHash(instances[3]!)).toBe(hash);
+});
+
+it("with a rotating provider, a refresh lost with its process ends in auth_failed, never a silent failure", async () => {
+  // The provider redeemed the refresh token for the dead process and revoked the old one: the
+  // survivor's attempt answers invalid_grant, the row is unchanged, so the user must reconnect.
+  sandbox.knobs.rotateRefreshToken = true;
+  sandbox.knobs.latencyMs = 1_000;
+  expireStoredToken();
+  const [doomed, survivor] = [instances[2]!, instances[3]!];
+  const pending = credentialHash(doomed).catch(() => "killed");
+  for (
+    let attempt = 0;
+    attempt < 50 && database.sql("select coalesce(lease_owner, '') from x_connections") === "";
+    attempt++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  doomed.process.kill("SIGKILL");
+  expect(await pending).toBe("killed");
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  sandbox.knobs.latencyMs = 0;
+
+  const response = await fetch(`${survivor.url}/credential?tenant=acme&user=alice`);
+  expect(response.status).toBe(409);
+  expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+    "reauth_required",
+  );
+  expect(
+    database.sql("select status || ',' || (auth_failed_at is not null) from x_connections"),
+  ).toBe("auth_failed,true");
 });

@@ -169,4 +169,31 @@ describe("connect through the sandbox", () => {
       host.connections.getUserConnection({ provider: "attio", tenantId: "acme", userId: "bob" }),
     ).rejects.toBeInstanceOf(ConnectionRequiredError);
   });
+
+  it("disconnect revokes the grant at the provider, then deletes, with both events", async () => {
+    await connectAttio();
+    const credential = await host.connections.getCredential({
+      provider: "attio",
+      tenantId: "acme",
+      userId: "alice",
+    });
+    const [connection] = await host.connections.listConnections({ tenantId: "acme" });
+    const revocationsBefore = sandbox.stats.revocations;
+    const deleted = await host.app.request(
+      `${MOUNT}/connections/${connection!.id}`,
+      asUser("acme:alice", { method: "DELETE" }),
+    );
+    expect(deleted.status).toBe(204);
+    expect(sandbox.stats.revocations - revocationsBefore).toBe(1);
+    expect(host.events.map((event) => event.type).slice(-2)).toEqual([
+      "connection.revoked",
+      "connection.deleted",
+    ]);
+    const token = credential.type === "oauth2" ? credential.accessToken : "";
+    const self = await fetch(`${sandbox.url}/v2/self`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(self.status).toBe(401);
+    expect(await host.connections.listConnections({ tenantId: "acme" })).toHaveLength(0);
+  });
 });

@@ -105,23 +105,33 @@ export async function renameVisible(
 /** RFC 7009: revoke at the provider when it can, then forget the credential either way. */
 export async function disconnectConnection(runtime: Runtime, row: ConnectionRow): Promise<void> {
   const provider = runtime.providers.get(row.provider);
-  if (provider?.kind === "oauth2" && provider.revocationEndpoint && row.status !== "revoked") {
-    await revokeQuietly(runtime, row).catch(() => {});
+  // A provider that cannot be reached must not keep a user from disconnecting: the grant is
+  // forgotten here either way, and the event says whether the provider confirmed revocation.
+  const revoked =
+    provider?.kind === "oauth2" && provider.revocationEndpoint && row.status !== "revoked"
+      ? await revokeAtProvider(runtime, row).catch(() => false)
+      : false;
+  if (revoked) {
+    runtime.emit({
+      type: "connection.revoked",
+      connection: { ...toConnection(row), status: "revoked" },
+    });
   }
   if (await deleteConnection(await runtime.db(), row.id)) {
     runtime.emit({ type: "connection.deleted", connection: toConnection(row) });
   }
 }
 
-async function revokeQuietly(runtime: Runtime, row: ConnectionRow): Promise<void> {
+/** RFC 7009. Revoking the refresh token revokes the grant; true when the provider confirmed. */
+async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<boolean> {
   const provider = runtime.providers.get(row.provider);
-  if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return;
+  if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return false;
   const credential = await openCredential(
     runtime.vault,
     { tenantId: row.tenantId, connectionId: row.id },
     row.sealed,
   );
-  if (credential.type !== "oauth2") return;
+  if (credential.type !== "oauth2") return false;
   const token = credential.refreshToken ?? credential.accessToken;
   const as = authorizationServerOf(provider);
   const response = await oauth.revocationRequest(
@@ -132,6 +142,7 @@ async function revokeQuietly(runtime: Runtime, row: ConnectionRow): Promise<void
     requestOptions(provider.revocationEndpoint, runtime.timeoutMs),
   );
   await oauth.processRevocationResponse(response);
+  return true;
 }
 
 /**

@@ -178,3 +178,29 @@ describe("worker", () => {
     expect(host.events.map((event) => event.type)).toContain("connection.auth_failed");
   });
 });
+
+describe("instances sharing one database", () => {
+  it("a refresh by one instance evicts the others' warm copy at once (LISTEN/NOTIFY)", async () => {
+    const other = createHost({ store: pgliteStore({ client }), sandboxUrl: sandbox.url });
+    await other.connections.ready();
+    await connectWithTtl(3600);
+    const warm = await accessTokenOf();
+    const otherFirst = await other.connections.getCredential(alice);
+    expect(otherFirst.type === "oauth2" && otherFirst.accessToken).toBe(warm);
+
+    sandbox.expireAccessTokens();
+    const refreshed = await other.connections.fetch(alice, `${sandbox.url}/v2/self`);
+    expect(refreshed.status).toBe(200);
+    const fresh = await other.connections.getCredential(alice);
+    const freshToken = fresh.type === "oauth2" ? fresh.accessToken : "";
+    expect(freshToken).not.toBe(warm);
+
+    let seen = await accessTokenOf();
+    for (let attempt = 0; attempt < 50 && seen !== freshToken; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen = await accessTokenOf();
+    }
+    expect(seen).toBe(freshToken);
+    await other.connections.close();
+  });
+});
