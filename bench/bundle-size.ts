@@ -1,47 +1,6 @@
-import { gzipSync } from "node:zlib";
-import { build, defaultClientConditions, type Rolldown } from "vite";
+import { BUDGET_BYTES, measureKit } from "./bundle-kit";
 
-/**
- * The size budget of what a React app ships for connections: @x/react with @x/client inside,
- * minified, gzipped at level 9. React and TanStack Query are the host's, so they stay external.
- * Run by `pnpm size`; above the budget it exits 1 and CI fails.
- */
-export const BUDGET_BYTES = 4096;
-
-const entry = new URL("../packages/react/src/index.ts", import.meta.url).pathname;
-const external = ["react", "react-dom", "react/jsx-runtime", "@tanstack/react-query"];
-
-export async function measureKit(): Promise<{ minified: number; gzipped: number }> {
-  const result = await build({
-    configFile: false,
-    logLevel: "silent",
-    // Workspace packages are read from their sources, as the apps do.
-    resolve: { conditions: ["source", ...defaultClientConditions] },
-    build: {
-      write: false,
-      // Not library mode: it keeps an ES bundle's whitespace, which no app ships.
-      minify: true,
-      modulePreload: false,
-      rolldownOptions: {
-        input: entry,
-        external,
-        preserveEntrySignatures: "strict",
-        output: { format: "es" },
-      },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const code = outputs
-    .flatMap((output) => output.output)
-    .filter((chunk) => chunk.type === "chunk")
-    .map((chunk) => chunk.code)
-    .join("\n");
-  return {
-    minified: Buffer.byteLength(code),
-    gzipped: gzipSync(code, { level: 9 }).byteLength,
-  };
-}
-
+/** `pnpm size`: the browser kit's bundle against its budget; above it, exit 1 and CI fails. */
 const { minified, gzipped } = await measureKit();
 const verdict = gzipped <= BUDGET_BYTES ? "within" : "OVER";
 console.log(

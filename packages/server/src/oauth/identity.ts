@@ -36,7 +36,10 @@ export async function fetchIdentity(
       await response.body?.cancel();
       return { ok: false, status: response.status };
     }
-    return { ok: true, identity: provider.identity.parse(await response.json()) };
+    const body: unknown = await response.json();
+    const status = provider.quirks?.identityStatus?.(body);
+    if (status) return { ok: false, status };
+    return { ok: true, identity: provider.identity.parse(body) };
   } catch {
     return { ok: false, status: "unreachable" };
   }

@@ -26,6 +26,11 @@ export type ProviderQuirks = {
    * falls back to `identity.url`.
    */
   identityUrl?: (credential: CredentialView) => string | null;
+  /**
+   * The HTTP status an identity answer really means, for providers that report a dead token
+   * inside a 200 (Slack's `{ ok: false }`); null when the answer is what its status says.
+   */
+  identityStatus?: (body: unknown) => number | null;
 };
 
 /** An OAuth 2.0 provider, as data. Quirks are small named functions beside the record. */
@@ -50,6 +55,8 @@ export type OAuthProvider = {
   /** OpenID Connect: send and check a nonce. */
   openid?: boolean;
   authorizeParams?: Record<string, string>;
+  /** RFC 8707 resource indicator, sent on authorize, token and refresh requests (MCP servers). */
+  resource?: string;
   clientId?: string;
   clientSecret?: string;
   identity?: {

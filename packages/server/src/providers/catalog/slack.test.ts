@@ -1,5 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { parseSlackAuthTest, slack, slackTokenResponse } from "./slack";
+import { fetchIdentity } from "../../oauth/identity";
+import { parseSlackAuthTest, slack, slackAuthTestStatus, slackTokenResponse } from "./slack";
 
 describe("slackTokenResponse", () => {
   it("lifts a user token out of authed_user when only user scopes were granted", () => {
@@ -76,5 +79,31 @@ describe("slack()", () => {
     expect(
       parseSlackAuthTest({ ok: true, team: "Acme", user: "alice", team_id: "T1", user_id: "U1" }),
     ).toEqual({ accountId: "U1", name: "Acme", handle: "alice" });
+  });
+});
+
+describe("slackAuthTestStatus", () => {
+  it("reads a revoked token reported inside a 200 as a 401, other failures as 502", () => {
+    expect(slackAuthTestStatus({ ok: false, error: "token_revoked" })).toBe(401);
+    expect(slackAuthTestStatus({ ok: false, error: "invalid_auth" })).toBe(401);
+    expect(slackAuthTestStatus({ ok: false, error: "ratelimited" })).toBe(502);
+    expect(slackAuthTestStatus({ ok: true, team: "Acme" })).toBeNull();
+  });
+
+  it("makes the health check see a revoked Slack token as failed", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ok: false, error: "token_revoked" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth.test`;
+    const provider = slack({ clientId: "id", clientSecret: "secret" });
+    const result = await fetchIdentity(
+      { ...provider, identity: { ...provider.identity!, url } },
+      { accessToken: "xoxb-test" },
+      2_000,
+    );
+    await new Promise((resolve) => server.close(resolve));
+    expect(result).toEqual({ ok: false, status: 401 });
   });
 });

@@ -35,7 +35,7 @@ export function slack(options: SlackOptions = {}): OAuthProvider {
       pkce: false,
       ...(userScopes.length > 0 ? { authorizeParams: { user_scope: userScopes.join(",") } } : {}),
       identity: { url: "https://slack.com/api/auth.test", parse: parseSlackAuthTest },
-      quirks: { tokenResponse: slackTokenResponse },
+      quirks: { tokenResponse: slackTokenResponse, identityStatus: slackAuthTestStatus },
     },
     options,
   );
@@ -88,4 +88,14 @@ export function parseSlackAuthTest(body: unknown): AccountIdentity {
     name: text(body, "team"),
     handle: text(body, "user"),
   };
+}
+
+/**
+ * auth.test answers a revoked or invalid token as HTTP 200 `{ ok: false, error }`: that is a
+ * 401 for the health check. https://docs.slack.dev/reference/methods/auth.test
+ */
+export function slackAuthTestStatus(body: unknown): number | null {
+  if (!isObject(body) || body.ok !== false) return null;
+  const dead = ["invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"];
+  return dead.includes(String(body.error)) ? 401 : 502;
 }
