@@ -65,7 +65,9 @@ async function credentialHash(instance: Instance): Promise<string> {
 /** As if the access token ran out; the revision bump's NOTIFY empties every instance's cache. */
 function expireStoredToken() {
   sandbox.expireAccessTokens();
-  database.sql("update x_connections set expires_at = now() - interval '1 minute', revision = revision + 1");
+  database.sql(
+    "update x_connections set expires_at = now() - interval '1 minute', revision = revision + 1",
+  );
 }
 
 it("1,000 concurrent reads of an expired token on 4 instances make exactly one refresh, and all get its token", async () => {
