@@ -86,25 +86,34 @@ it("retries a failed delivery with backoff from the worker and logs every attemp
   failuresLeft = 1;
   const [connection] = await host.connections.listConnections({ tenantId: "acme" });
   await host.connections.disconnect(connection!.id);
-  let [logged] = await host.connections.webhookDeliveries(1);
-  for (let attempt = 0; attempt < 100 && logged?.attempts !== 1; attempt++) {
+  // Disconnecting emits connection.revoked (the sandbox confirmed) and connection.deleted; the
+  // receiver refuses whichever delivery reaches it first, once.
+  const attempted = async () => {
+    const rows = await host.connections.webhookDeliveries(2);
+    return rows.length === 2 && rows.every((row) => row.attempts > 0) ? rows : undefined;
+  };
+  let rows = await attempted();
+  for (let attempt = 0; attempt < 100 && !rows; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    [logged] = await host.connections.webhookDeliveries(1);
+    rows = await attempted();
   }
-  expect(logged).toMatchObject({
-    eventType: "connection.deleted",
-    status: "pending",
-    attempts: 1,
-    lastStatus: 503,
-  });
+  const failed = rows!.find((row) => row.status === "pending");
+  expect(failed).toMatchObject({ attempts: 1, lastStatus: 503, lastError: "HTTP 503" });
+  expect(rows!.map((row) => row.eventType).sort()).toEqual([
+    "connection.deleted",
+    "connection.revoked",
+  ]);
   await client.query("update x_webhook_deliveries set next_attempt_at = now() where id = $1", [
-    logged!.id,
+    failed!.id,
   ]);
   const report = await host.connections.worker.tick();
   expect(report.webhooks).toBe(1);
-  [logged] = await host.connections.webhookDeliveries(1);
-  expect(logged).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 204 });
-  expect(received.map((delivery) => JSON.parse(delivery.body).type)).toEqual([
+  const retried = (await host.connections.webhookDeliveries(2)).find(
+    (row) => row.id === failed!.id,
+  );
+  expect(retried).toMatchObject({ status: "delivered", attempts: 2, lastStatus: 204 });
+  expect(received.map((delivery) => JSON.parse(delivery.body).type).sort()).toEqual([
     "connection.deleted",
+    "connection.revoked",
   ]);
 });
