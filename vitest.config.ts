@@ -27,6 +27,9 @@ export default defineConfig({
         },
       },
     ],
+    // eventsource-parser (under the MCP SDK's client) publishes a "source" condition pointing
+    // at its TypeScript; inlined, Vite compiles it instead of Node refusing the .ts file.
+    server: { deps: { inline: ["@modelcontextprotocol/sdk", "eventsource-parser"] } },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

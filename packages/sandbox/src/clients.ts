@@ -2,7 +2,10 @@ import { SandboxConfigError } from "./errors";
 
 export type SandboxClient = {
   clientId: string;
+  /** Empty for a public client (tokenEndpointAuthMethod "none"). */
   clientSecret: string;
+  /** Absent: a confidential client using the secret (Basic or body, as the knob allows). */
+  tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
   name: string;
   /** Empty: any http://localhost or http://127.0.0.1 URI is accepted (dev convenience). */
   redirectUris: string[];
@@ -15,7 +18,8 @@ export const defaultSandboxClient: SandboxClient = Object.freeze({
   redirectUris: [],
 });
 
-export type ClientRegistry = ReadonlyMap<string, SandboxClient>;
+/** Mutable: dynamic registration and client metadata documents add clients at run time. */
+export type ClientRegistry = Map<string, SandboxClient>;
 
 /** Validated once at start; a bad client stops the start with a message naming the field. */
 export function createClientRegistry(clients: readonly SandboxClient[]): ClientRegistry {
@@ -23,7 +27,7 @@ export function createClientRegistry(clients: readonly SandboxClient[]): ClientR
   clients.forEach((client, index) => {
     const where = `clients[${index}]`;
     if (!client.clientId) throw new SandboxConfigError(`${where}.clientId must not be empty`);
-    if (!client.clientSecret) {
+    if (!client.clientSecret && client.tokenEndpointAuthMethod !== "none") {
       throw new SandboxConfigError(`${where}.clientSecret must not be empty`);
     }
     if (registry.has(client.clientId)) {

@@ -12,4 +12,9 @@ export type SandboxContext = {
   stats: SandboxStats;
   store: GrantStore;
   workspace: Workspace;
+  /**
+   * RFC 8707 resource indicators this server issues tokens for. Set (MCP mode): every
+   * authorization and token request must name one. Absent: `resource` is not checked.
+   */
+  resources?: readonly string[];
 };

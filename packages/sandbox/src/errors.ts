@@ -1,4 +1,4 @@
-/** RFC 6749 §4.1.2.1 and §5.2 error codes, plus RFC 7009's unsupported_token_type. */
+/** RFC 6749 §4.1.2.1 and §5.2 error codes, plus RFC 8707's and RFC 7591's. */
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -8,7 +8,12 @@ export type OAuthErrorCode =
   | "unsupported_response_type"
   | "invalid_scope"
   | "access_denied"
-  | "server_error";
+  | "server_error"
+  /** RFC 8707 §2: the resource is unknown or not one this client may ask for. */
+  | "invalid_target"
+  /** RFC 7591 §3.2.2. */
+  | "invalid_redirect_uri"
+  | "invalid_client_metadata";
 
 /** An OAuth protocol error; `code` is the wire `error` value. */
 export class OAuthError extends Error {

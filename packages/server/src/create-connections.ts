@@ -14,6 +14,9 @@ import {
 import { ConnectionRequiredError, ConnectionsError } from "./errors";
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
+import { createMcpAuthProvider } from "./mcp/auth-provider";
+import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
+import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
 import type { Provider } from "./providers/types";
 import { createRoutes } from "./routes/routes";
 import type { Runtime } from "./runtime";
@@ -60,6 +63,8 @@ export type ConnectionsOptions = {
   worker?: WorkerOptions;
   /** Endpoints that receive every event, signed with HMAC-SHA256 (see verifyWebhookSignature). */
   webhooks?: WebhookEndpoint[];
+  /** How MCP authorization servers name this app when it registers (default: baseUrl's host). */
+  clientName?: string;
 };
 
 const optionsSchema = z.object({
@@ -122,11 +127,26 @@ export function createConnections(options: ConnectionsOptions) {
   const worker = createWorker(runtime, reader, { ...options.worker, webhooks });
   const redirectUri = new URL(`${settings.mount}/callback`, settings.baseUrl).toString();
   const appOrigin = new URL(settings.appOrigin ?? settings.baseUrl).origin;
+  const mcpClient = {
+    clientId: new URL(`${settings.mount}${CLIENT_METADATA_PATH}`, settings.baseUrl).toString(),
+    clientName: options.clientName ?? new URL(settings.baseUrl).host,
+    clientUri: settings.baseUrl,
+    redirectUri,
+  };
+  const registering: McpPrepareContext["registering"] = new Map();
+  runtime.prepareProvider = async (name, prepareOptions) => {
+    const provider = providers.get(name);
+    if (!isMcpProvider(provider)) return;
+    const context = { db: await db(), vault, clientMetadataUrl: mcpClient.clientId, registering };
+    await provider.mcp.prepare({ ...mcpClient, ...context }, prepareOptions);
+  };
+  const hasMcpProviders = [...providers.values()].some(isMcpProvider);
   const routes: Hono = createRoutes(runtime, {
     identify: options.identify,
     appOrigin,
     redirectUri,
     reader,
+    ...(hasMcpProviders ? { clientMetadataDocument: clientMetadataDocument(mcpClient) } : {}),
   }) as unknown as Hono;
 
   let ready: Promise<void> | undefined;
@@ -134,6 +154,7 @@ export function createConnections(options: ConnectionsOptions) {
   /** A fresh credential: warm from memory, refreshed first when it is about to expire. */
   async function getCredential(request: CredentialRequest): Promise<CredentialResult> {
     if (!ready) await api.ready();
+    await runtime.prepareProvider?.(request.provider);
     return reader.forRequest(request);
   }
 
@@ -145,6 +166,19 @@ export function createConnections(options: ConnectionsOptions) {
     return { ...toConnection(current), value, credential };
   }
 
+  /**
+   * MCP servers are discovered at start, but one that is down must not stop the app: it stays
+   * listed as not configured and discovery is retried on the next connect or credential request.
+   */
+  async function prepareMcpProviders(): Promise<void> {
+    for (const provider of providers.values()) {
+      if (!isMcpProvider(provider)) continue;
+      await runtime.prepareProvider?.(provider.name).catch((error: Error) => {
+        console.warn(`@x/server: MCP server ${provider.name} not ready: ${error.message}`);
+      });
+    }
+  }
+
   const api = {
     routes,
     redirectUri,
@@ -154,6 +188,7 @@ export function createConnections(options: ConnectionsOptions) {
         await db();
         await checkKeyring(keys, dataKeys);
         await changes.start(store);
+        await prepareMcpProviders();
       })();
       return ready;
     },
@@ -217,6 +252,32 @@ export function createConnections(options: ConnectionsOptions) {
       const row = await findConnectionById(await db(), id);
       if (!row) throw new ConnectionsError("not_found", "No such connection");
       await disconnectConnection(runtime, row);
+    },
+    /**
+     * The MCP SDK's OAuthClientProvider for one user's connection to an MCP provider:
+     * `new StreamableHTTPClientTransport(url, { authProvider })`. Tokens come from the vault and
+     * are refreshed by the kit; with no connection, calls throw ConnectionRequiredError.
+     */
+    mcpAuthProvider(request: { provider: string; tenantId: string; userId?: string }) {
+      const provider = providers.get(request.provider);
+      if (!isMcpProvider(provider)) {
+        throw new ConnectionsError("unknown_provider", `${request.provider} is not an MCP server`);
+      }
+      return createMcpAuthProvider({
+        provider,
+        redirectUri,
+        accessToken: async () => {
+          const credential = await getCredential(request);
+          if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
+          return { accessToken: credential.accessToken, expiresAt: credential.expiresAt };
+        },
+        forceRefresh: async () => {
+          const credential = await getCredential(request);
+          const row = await findConnectionById(await db(), credential.connectionId);
+          if (!row) throw new ConnectionRequiredError(request.provider);
+          await reader.forRow(row, { forceRefresh: true });
+        },
+      });
     },
     /** The outgoing webhook delivery log, newest first. */
     webhookDeliveries(limit?: number) {

@@ -45,4 +45,9 @@ export const errorStatus: Record<string, number> = {
   reauth_required: 409,
   provider_error: 502,
   provider_unreachable: 504,
+  store_unavailable: 503,
+  mcp_discovery_failed: 502,
+  mcp_pkce_unsupported: 502,
+  mcp_registration_unavailable: 409,
+  mcp_registration_failed: 502,
 };

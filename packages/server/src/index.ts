@@ -9,6 +9,7 @@ export type { CredentialRequest, CredentialResult } from "./credentials/get-cred
 export { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "./errors";
 export type { ConnectionEvent, ConnectionEventType, OnEvent } from "./events";
 export type { Identify, Identity } from "./identity";
+export { type McpOptions, type McpProvider, mcp } from "./mcp/provider";
 export { type AttioOptions, attio, attioScopes } from "./providers/attio";
 export {
   type AsanaOptions,

@@ -21,6 +21,8 @@ export type Runtime = {
   leaseMs: number;
   /** How often the worker health-checks a connection. */
   checkIntervalMs: number;
+  /** Fills in a provider that discovers itself (MCP servers); a no-op for the others. */
+  prepareProvider?: (name: string, options?: { rediscover?: boolean }) => Promise<void>;
 };
 
 /** The worker's and the connect flow's view of when a credential needs attention. */

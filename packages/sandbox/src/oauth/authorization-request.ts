@@ -16,6 +16,7 @@ export type AuthorizationRequestCheck =
 export function checkAuthorizationRequest(
   params: URLSearchParams,
   clients: ClientRegistry,
+  resources?: readonly string[],
 ): AuthorizationRequestCheck {
   const unsafe = (message: string): AuthorizationRequestCheck => ({
     outcome: "unsafe",
@@ -39,11 +40,28 @@ export function checkAuthorizationRequest(
   const state = params.getAll("state")[0] || null;
   try {
     const request = readTrustedRequest(params, clientId, redirectUri, sentRedirectUri !== null);
-    return { outcome: "valid", request };
+    return { outcome: "valid", request: { ...request, resource: readResource(params, resources) } };
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     return { outcome: "redirect", redirectUri, state, error };
   }
+}
+
+/**
+ * RFC 8707 §2: with resources configured, `resource` is required (the MCP authorization spec
+ * makes clients send it) and must be one of them; without, it is ignored.
+ */
+export function readResource(
+  params: URLSearchParams,
+  resources: readonly string[] | undefined,
+): string | null {
+  if (!resources) return null;
+  const resource = readParam(params, "resource");
+  if (resource === null) throw new OAuthError("invalid_target", "resource is required");
+  if (!resources.includes(resource)) {
+    throw new OAuthError("invalid_target", `this server issues no tokens for ${resource}`);
+  }
+  return resource;
 }
 
 function readTrustedRequest(
@@ -51,7 +69,7 @@ function readTrustedRequest(
   clientId: string,
   redirectUri: string,
   redirectUriSent: boolean,
-): AuthorizationRequest {
+): Omit<AuthorizationRequest, "resource"> {
   const responseType = requireParam(params, "response_type");
   if (responseType !== "code") {
     throw new OAuthError("unsupported_response_type", 'only response_type "code" is supported');

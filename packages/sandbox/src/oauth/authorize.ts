@@ -51,7 +51,11 @@ export function authorizeRoutes(context: SandboxContext) {
 
   return new Hono()
     .get("/authorize", (c) => {
-      const check = checkAuthorizationRequest(new URL(c.req.url).searchParams, clients);
+      const check = checkAuthorizationRequest(
+        new URL(c.req.url).searchParams,
+        clients,
+        context.resources,
+      );
       if (check.outcome === "unsafe") throw check.error;
       if (check.outcome === "redirect") {
         const location = redirectWith(check.redirectUri, {
@@ -73,6 +77,8 @@ export function authorizeRoutes(context: SandboxContext) {
           scopes: request.scopes,
           requestId,
           redirectUri: request.redirectUri,
+          // Beside /authorize, wherever the issuer's path puts it (e.g. /tenant1/authorize).
+          decisionPath: `${new URL(issuer).pathname.replace(/\/+$/, "")}/authorize/decision`,
         }),
       );
     })

@@ -5,7 +5,7 @@ import { secretsMatch } from "../secrets";
 import { readParam } from "./params";
 
 export type ClientCredentials = {
-  method: "client_secret_basic" | "client_secret_post";
+  method: "client_secret_basic" | "client_secret_post" | "none";
   clientId: string;
   clientSecret: string;
 };
@@ -48,9 +48,9 @@ export function readClientCredentials(
     }
     return credentials;
   }
-  if (bodyId === null || bodySecret === null) {
-    throw new OAuthError("invalid_client", "client authentication is required");
-  }
+  if (bodyId === null) throw new OAuthError("invalid_client", "client authentication is required");
+  // A public client identifies itself with client_id alone; authenticateClient decides if it may.
+  if (bodySecret === null) return { method: "none", clientId: bodyId, clientSecret: "" };
   return { method: "client_secret_post", clientId: bodyId, clientSecret: bodySecret };
 }
 
@@ -59,10 +59,19 @@ export function authenticateClient(
   clients: ClientRegistry,
   allowed: TokenEndpointAuth,
 ): SandboxClient {
+  const client = clients.get(credentials.clientId);
+  if (client?.tokenEndpointAuthMethod === "none") {
+    if (credentials.method !== "none") {
+      throw new OAuthError("invalid_client", "this client is public and has no secret");
+    }
+    return client;
+  }
+  if (credentials.method === "none") {
+    throw new OAuthError("invalid_client", "client authentication is required");
+  }
   if (allowed !== "any" && credentials.method !== allowed) {
     throw new OAuthError("invalid_client", `this server requires ${allowed}`);
   }
-  const client = clients.get(credentials.clientId);
   if (!client || !secretsMatch(credentials.clientSecret, client.clientSecret)) {
     throw new OAuthError("invalid_client", "unknown client or wrong client secret");
   }

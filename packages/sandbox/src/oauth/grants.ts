@@ -17,6 +17,8 @@ export type AuthorizationRequest = {
   scopes: string[];
   state: string | null;
   codeChallenge: string | null;
+  /** RFC 8707: the resource the tokens will be bound to; null when the server checks none. */
+  resource: string | null;
 };
 
 export type AuthorizationCode = {
@@ -30,6 +32,8 @@ export type AuthorizationCode = {
 export type AccessToken = {
   grantId: string;
   clientId: string;
+  /** RFC 8707: the audience; a resource server refuses a token bound to another. */
+  resource: string | null;
   scopes: string[];
   issuedAt: number;
   expiresAt: number | null;
@@ -62,6 +66,7 @@ export function createGrantStore(now: () => number = Date.now) {
   const refreshTokens = new Map<string, RefreshToken>();
   /** grantId → hashes of every token issued under it, so a grant is revoked as a whole. */
   const grants = new Map<string, Set<string>>();
+  const grantResources = new Map<string, string | null>();
 
   function pruneExpired(): void {
     const time = now();
@@ -106,10 +111,15 @@ export function createGrantStore(now: () => number = Date.now) {
     return record;
   }
 
-  function createGrant(): string {
+  function createGrant(resource: string | null = null): string {
     const grantId = randomUUID();
     grants.set(grantId, new Set());
+    grantResources.set(grantId, resource);
     return grantId;
+  }
+
+  function resourceOf(grantId: string): string | null {
+    return grantResources.get(grantId) ?? null;
   }
 
   function issueAccessToken(
@@ -125,6 +135,7 @@ export function createGrantStore(now: () => number = Date.now) {
     accessTokens.set(key, {
       grantId,
       clientId,
+      resource: resourceOf(grantId),
       scopes,
       issuedAt,
       expiresAt: ttl === null ? null : issuedAt + ttl * 1000,
@@ -186,12 +197,14 @@ export function createGrantStore(now: () => number = Date.now) {
       refreshTokens.delete(key);
     }
     grants.delete(grantId);
+    grantResources.delete(grantId);
   }
 
   function revokeAll(): void {
     accessTokens.clear();
     refreshTokens.clear();
     grants.clear();
+    grantResources.clear();
   }
 
   function expireAccessTokens(): void {
@@ -205,6 +218,7 @@ export function createGrantStore(now: () => number = Date.now) {
     issueCode,
     findCode,
     createGrant,
+    resourceOf,
     issueTokens,
     issueAccessToken,
     issueRefreshToken,

@@ -15,6 +15,23 @@ const policyOf = (knobs: SandboxKnobs): TokenPolicy => ({
   issueRefreshToken: knobs.issueRefreshToken,
 });
 
+/**
+ * RFC 8707 §2.2: a token request names the resource again, and it must be the one granted.
+ * Servers without resources (the Attio stand-in) ignore the parameter.
+ */
+function checkTokenResource(
+  context: SandboxContext,
+  body: URLSearchParams,
+  granted: string | null,
+): void {
+  if (!context.resources) return;
+  const resource = readParam(body, "resource");
+  if (resource === null) throw new OAuthError("invalid_target", "resource is required");
+  if (resource !== granted) {
+    throw new OAuthError("invalid_target", "resource differs from the one granted");
+  }
+}
+
 /** RFC 6749 §4.1.3 and RFC 7636 §4.6. */
 export function exchangeAuthorizationCode(
   context: SandboxContext,
@@ -52,7 +69,8 @@ export function exchangeAuthorizationCode(
     // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
     throw new OAuthError("invalid_grant", "the authorization request had no code_challenge");
   }
-  const grantId = store.createGrant();
+  checkTokenResource(context, body, request.resource);
+  const grantId = store.createGrant(request.resource);
   record.grantId = grantId;
   return store.issueTokens(grantId, client.clientId, request.scopes, policyOf(context.knobs));
 }
@@ -69,6 +87,7 @@ export function exchangeRefreshToken(
   if (!record || record.clientId !== client.clientId) {
     throw new OAuthError("invalid_grant", "the refresh token is unknown, rotated or revoked");
   }
+  checkTokenResource(context, body, store.resourceOf(record.grantId));
   const requested = readParam(body, "scope");
   const scopes = requested === null ? record.scopes : parseScope(requested);
   const widened = scopes.filter((scope) => !record.scopes.includes(scope));

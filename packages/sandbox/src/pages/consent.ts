@@ -9,6 +9,8 @@ export type ConsentPageInput = {
   /** The server-side pending request; the form carries nothing else the user could edit. */
   requestId: string;
   redirectUri: string;
+  /** Where the form posts; "/authorize/decision" unless the issuer has a path. */
+  decisionPath?: string;
 };
 
 function initials(name: string): string {
@@ -40,7 +42,7 @@ export function consentPage(input: ConsentPageInput): Html {
   <p class="lead">Review what ${input.clientName} will be able to do.</p>
   <h2>This will allow ${input.clientName} to</h2>
   <ul>${scopeItems}</ul>
-  <form method="post" action="/authorize/decision">
+  <form method="post" action="${input.decisionPath ?? "/authorize/decision"}">
     <input type="hidden" name="request_id" value="${input.requestId}">
     <div class="actions">
       <button type="submit" name="decision" value="deny">Deny</button>

@@ -51,7 +51,7 @@ export async function saveSecretConnection(
     visibility: "user" | "workspace";
     name?: string | undefined;
   },
-): Promise<Connection> {
+): Promise<{ connection: Connection; created: boolean }> {
   const provider = runtime.providers.get(input.provider);
   if (!provider)
     throw new ConnectionsError("unknown_provider", `Unknown provider ${input.provider}`);
@@ -86,7 +86,7 @@ export async function saveSecretConnection(
     type: saved.created ? "connection.created" : "connection.reconnected",
     connection,
   });
-  return connection;
+  return { connection, created: saved.created };
 }
 
 export async function renameVisible(

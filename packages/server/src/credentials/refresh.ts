@@ -8,6 +8,7 @@ import {
   clientAuthOf,
   clientOf,
   requestOptions,
+  resourceParameters,
 } from "../oauth/authorization-server";
 import { isInvalidGrant, toProviderError } from "../oauth/provider-errors";
 import { credentialFromTokens } from "../oauth/tokens";
@@ -149,7 +150,10 @@ async function redeemRefreshToken(
     client,
     clientAuthOf(provider),
     refreshToken,
-    requestOptions(provider.tokenEndpoint, timeoutMs, provider),
+    {
+      ...requestOptions(provider.tokenEndpoint, timeoutMs, provider),
+      ...resourceParameters(provider),
+    },
   );
   return oauth.processRefreshTokenResponse(as, client, response);
 }

@@ -14,6 +14,13 @@ export function authorizationServerOf(provider: OAuthProvider): oauth.Authorizat
   };
 }
 
+/** RFC 8707 §2.2: the token and refresh requests name the resource again. */
+export function resourceParameters(provider: OAuthProvider): {
+  additionalParameters?: Record<string, string>;
+} {
+  return provider.resource ? { additionalParameters: { resource: provider.resource } } : {};
+}
+
 export function clientOf(provider: OAuthProvider): oauth.Client {
   return { client_id: provider.clientId ?? "" };
 }

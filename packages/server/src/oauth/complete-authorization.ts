@@ -12,6 +12,7 @@ import {
   clientAuthOf,
   clientOf,
   requestOptions,
+  resourceParameters,
 } from "./authorization-server";
 import { consumeFlow, finishFlow } from "./flows-repository";
 import { fetchIdentity } from "./identity";
@@ -115,7 +116,10 @@ async function exchangeAndSave(
     callbackParameters,
     input.redirectUri,
     secrets.codeVerifier ?? oauth.nopkce,
-    requestOptions(provider.tokenEndpoint, input.timeoutMs, provider),
+    {
+      ...requestOptions(provider.tokenEndpoint, input.timeoutMs, provider),
+      ...resourceParameters(provider),
+    },
   );
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
     expectedNonce: secrets.oidcNonce ?? oauth.expectNoNonce,

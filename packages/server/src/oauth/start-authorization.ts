@@ -53,6 +53,7 @@ export async function startAuthorization(
     url.searchParams.set("code_challenge_method", "S256");
   }
   if (secrets.oidcNonce) url.searchParams.set("nonce", secrets.oidcNonce);
+  if (provider.resource) url.searchParams.set("resource", provider.resource);
   for (const [name, value] of Object.entries(provider.authorizeParams ?? {})) {
     url.searchParams.set(name, value);
   }

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { ConnectionsError, errorStatus } from "../errors";
+import { isStoreUnavailable } from "../store/unavailable";
 
 export function errorBody(error: ConnectionsError) {
   return {
@@ -20,7 +21,12 @@ export function toErrorResponse(error: unknown, c: Context): Response {
       ? error
       : error instanceof ZodError
         ? new ConnectionsError("invalid_request", describeZodError(error))
-        : undefined;
+        : isStoreUnavailable(error)
+          ? new ConnectionsError(
+              "store_unavailable",
+              "The connections database is unavailable right now; try again shortly",
+            )
+          : undefined;
   if (known) {
     const status = (errorStatus[known.code] ?? 400) as ContentfulStatusCode;
     return c.json(errorBody(known), status);

@@ -56,7 +56,11 @@ export function openApiDocument(serverUrl: string): JsonObject {
           "createSecretConnection",
           "Store a secret (API key) for a secret provider",
           {
-            201: json("Created or replaced", object({ connection: ref("Connection") })),
+            200: json(
+              "Replaced the key of an existing connection",
+              object({ connection: ref("Connection") }),
+            ),
+            201: json("Created", object({ connection: ref("Connection") })),
             ...errors(400, 403, 404),
           },
           { body: "SecretBody" },

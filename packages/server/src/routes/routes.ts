@@ -31,6 +31,8 @@ export type RoutesConfig = {
   appOrigin: string;
   redirectUri: string;
   reader: CredentialReader;
+  /** Served at /oauth-client.json: the kit's Client ID Metadata Document (MCP servers). */
+  clientMetadataDocument?: Record<string, unknown>;
 };
 
 type Env = { Variables: { identity: Identity | null } };
@@ -64,6 +66,13 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
 
   const serverUrl = config.redirectUri.replace(/\/callback$/, "");
   app.get("/openapi.json", (c) => c.json(openApiDocument(serverUrl)));
+  const clientDocument = config.clientMetadataDocument;
+  if (clientDocument) {
+    app.get("/oauth-client.json", (c) => {
+      c.header("cache-control", "public, max-age=3600");
+      return c.json(clientDocument);
+    });
+  }
 
   const caller = (identity: Identity | null): Identity => {
     if (!identity) throw new ConnectionsError("unauthenticated", "Sign in first");
@@ -88,6 +97,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     const identity = caller(c.get("identity"));
     const provider = runtime.providers.get(c.req.param("provider"));
     if (!provider) throw new ConnectionsError("unknown_provider", "Unknown provider");
+    await runtime.prepareProvider?.(provider.name, { rediscover: true });
     if (provider.kind !== "oauth2") {
       throw new ConnectionsError(
         "invalid_request",
@@ -211,7 +221,9 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
   app.post("/connections", async (c) => {
     const identity = caller(c.get("identity"));
     const body = secretBody.parse(await readJsonBody(c));
-    return c.json({ connection: await saveSecretConnection(runtime, identity, body) }, 201);
+    // A second key for the same provider replaces the first: 200, not a new resource.
+    const { connection, created } = await saveSecretConnection(runtime, identity, body);
+    return c.json({ connection }, created ? 201 : 200);
   });
 
   app.patch("/connections/:id", async (c) => {

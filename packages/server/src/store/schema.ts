@@ -128,3 +128,25 @@ export const schema = { dataKeys, connections, oauthFlows, webhookDeliveries };
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type ConnectionRow = typeof connections.$inferSelect;
 export type OAuthFlowRow = typeof oauthFlows.$inferSelect;
+
+/**
+ * OAuth clients the kit registered with MCP authorization servers (RFC 7591), one per issuer
+ * and redirect URI, shared by every MCP server behind that issuer. The secret part is sealed.
+ */
+export const mcpClientRegistrations = pgTable(
+  "x_mcp_client_registrations",
+  {
+    id: text("id").primaryKey(),
+    issuer: text("issuer").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    clientId: text("client_id").notNull(),
+    tokenEndpointAuthMethod: text("token_endpoint_auth_method").notNull(),
+    // { client_secret?, registration_access_token?, registration_client_uri? }, vault-sealed.
+    sealed: text("sealed").notNull(),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex("x_mcp_client_registrations_issuer_idx").on(table.issuer, table.redirectUri),
+  ],
+);
+export type McpClientRegistrationRow = typeof mcpClientRegistrations.$inferSelect;

@@ -72,8 +72,9 @@ export async function consent(
   const html = await page.text();
   const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
   if (!requestId) throw new Error(`no consent form at ${authorizeUrl}: ${page.status}`);
-  const origin = new URL(authorizeUrl).origin;
-  const answer = await fetch(`${origin}/authorize/decision`, {
+  // The form's action follows the issuer's path (e.g. /tenant1/authorize/decision).
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? "/authorize/decision";
+  const answer = await fetch(new URL(action, authorizeUrl), {
     method: "POST",
     body: new URLSearchParams({ request_id: requestId, decision }),
     redirect: "manual",

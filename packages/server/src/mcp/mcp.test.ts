@@ -1,0 +1,258 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PGlite } from "@electric-sql/pglite";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { type McpKnobs, type McpSandbox, startMcpSandbox } from "@x/sandbox";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ConnectionRequiredError } from "../errors";
+import { pgliteStore } from "../store/pglite-store";
+import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import { type McpOptions, mcp } from "./provider";
+
+const client = new PGlite();
+const store = pgliteStore({ client });
+let sandbox: McpSandbox;
+const closers: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  // Migrations run once here, not inside the first test's time budget.
+  await store.open();
+  return () => client.close();
+}, 60_000);
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+  await client.exec(
+    "delete from x_connections; delete from x_oauth_flows; delete from x_mcp_client_registrations;",
+  );
+});
+
+async function start(
+  options: {
+    issuerPath?: string;
+    mcpKnobs?: Partial<McpKnobs>;
+    knobs?: Record<string, unknown>;
+  } = {},
+) {
+  sandbox = await startMcpSandbox({
+    ...options,
+    // Most tests exercise dynamic registration; the CIMD test turns documents back on.
+    mcpKnobs: { clientIdMetadataDocuments: false, ...options.mcpKnobs },
+  });
+  closers.push(() => sandbox.close());
+  return sandbox;
+}
+
+function host(providers: Partial<McpOptions>[] = [{}], settings = {}) {
+  const made = createHost({
+    store,
+    sandboxUrl: "",
+    providers: providers.map((options, index) =>
+      mcp({ name: `tasks${index || ""}`, url: sandbox.url, allowPrivateNetwork: true, ...options }),
+    ),
+    settings,
+  });
+  closers.push(() => made.connections.close());
+  return made;
+}
+
+async function connect(made: ReturnType<typeof host>, provider = "tasks") {
+  const done = await connectThroughSandbox(made.app, "acme:alice", { provider });
+  expect(done.status).toBe(200);
+}
+
+async function listTasks(made: ReturnType<typeof host>, provider = "tasks") {
+  const authProvider = made.connections.mcpAuthProvider({
+    provider,
+    tenantId: "acme",
+    userId: "alice",
+  });
+  const mcpClient = new Client({ name: "test", version: "1.0.0" });
+  await mcpClient.connect(
+    new StreamableHTTPClientTransport(new URL(sandbox.url), { authProvider }),
+  );
+  const result = await mcpClient.callTool({ name: "list_tasks", arguments: {} });
+  await mcpClient.close();
+  return JSON.parse((result.content as { text: string }[])[0]!.text) as unknown[];
+}
+
+describe("mcp(): discovery", () => {
+  it("follows the challenge's resource_metadata, registers, connects with resource, and the SDK lists tasks", async () => {
+    await start();
+    const made = host();
+    await made.connections.ready();
+    const provider = (
+      await json(await made.app.request(`${MOUNT}/providers`, asUser("acme:alice")))
+    ).providers[0];
+    expect(provider).toMatchObject({ name: "tasks", configured: true, scopes: ["task:read"] });
+    expect(sandbox.mcpStats.registrations).toBe(1);
+    expect(sandbox.registrationRequests[0]).toMatchObject({
+      redirect_uris: ["http://localhost:3050/api/connections/callback"],
+      grant_types: ["authorization_code", "refresh_token"],
+      application_type: "web",
+      token_endpoint_auth_method: "client_secret_basic",
+    });
+    await connect(made);
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+  });
+
+  it("finds the metadata beneath the path, then at the root, when the challenge is bare", async () => {
+    await start({ mcpKnobs: { challengeParameters: false } });
+    const first = host();
+    await first.connections.ready();
+    expect(
+      first.connections.mcpAuthProvider({ provider: "tasks", tenantId: "acme" }),
+    ).toBeDefined();
+    sandbox.mcpKnobs.resourceMetadataAt = "root";
+    const second = host();
+    await second.connections.ready();
+    await connect(second);
+    expect((await listTasks(second)).length).toBeGreaterThan(0);
+    // Both found a scope: scopes_supported stands in for the challenge's.
+    expect(sandbox.mcpStats.resourceMetadataRequests).toBe(2);
+  });
+
+  it("reads OpenID metadata for an issuer with a path", async () => {
+    await start({ issuerPath: "/tenant1", mcpKnobs: { authorizationServerMetadata: "openid" } });
+    const made = host();
+    await connect(made);
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+  });
+
+  it("refuses an authorization server without S256", async () => {
+    await start({ mcpKnobs: { codeChallengeMethods: "plain-only" } });
+    const made = host();
+    const response = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: "{}" }),
+    );
+    expect(response.status).toBe(502);
+    expect((await json(response)).error.code).toBe("mcp_pkce_unsupported");
+    expect(sandbox.mcpStats.registrations).toBe(0);
+  });
+
+  it("refuses loopback servers unless the host allows private networks", async () => {
+    await start();
+    const made = host([{ allowPrivateNetwork: false }]);
+    const response = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: "{}" }),
+    );
+    expect((await json(response)).error.code).toBe("mcp_discovery_failed");
+    expect(sandbox.mcpStats.mcpRequests).toBe(0);
+  });
+});
+
+describe("mcp(): client registration", () => {
+  it("uses a pre-registered client before anything else", async () => {
+    await start({ mcpKnobs: { clientIdMetadataDocuments: true } });
+    sandbox.clients.set("pre", {
+      clientId: "pre",
+      clientSecret: "pre-secret",
+      name: "Pre",
+      redirectUris: ["http://localhost:3050/api/connections/callback"],
+    });
+    const made = host([{ clientId: "pre", clientSecret: "pre-secret" }]);
+    await connect(made);
+    expect(sandbox.mcpStats.registrations + sandbox.mcpStats.clientMetadataFetches).toBe(0);
+  });
+
+  it("uses its Client ID Metadata Document when the server supports them", async () => {
+    await start({ mcpKnobs: { clientIdMetadataDocuments: true } });
+    let server: Server | undefined;
+    const made = await new Promise<ReturnType<typeof host>>((resolve) => {
+      let made2: ReturnType<typeof host>;
+      // Only GETs reach it (the authorization server fetching our metadata document).
+      server = createServer(async (incoming, outgoing) => {
+        const origin = `http://${incoming.headers.host}`;
+        const response = await made2.app.fetch(new Request(new URL(incoming.url ?? "/", origin)));
+        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+        outgoing.end(await response.text());
+      });
+      server.listen(0, "127.0.0.1", () => {
+        const baseUrl = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+        made2 = host([{}], { baseUrl });
+        resolve(made2);
+      });
+    });
+    closers.push(() => server?.close());
+    const started = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: "{}" }),
+    );
+    const authorizeUrl = new URL((await json(started)).authorizeUrl);
+    expect(authorizeUrl.searchParams.get("client_id")).toMatch(
+      /\/api\/connections\/oauth-client\.json$/,
+    );
+    expect(authorizeUrl.searchParams.get("resource")).toBe(sandbox.url);
+    const page = await fetch(authorizeUrl);
+    expect(page.status).toBe(200);
+    expect(sandbox.mcpStats.clientMetadataFetches).toBe(1);
+    expect(sandbox.mcpStats.registrations).toBe(0);
+  });
+
+  it("shares one registration between servers behind one issuer, and keeps it across a restart", async () => {
+    await start();
+    const first = host([{}, {}]);
+    await first.connections.ready();
+    await connect(first);
+    expect(sandbox.mcpStats.registrations).toBe(1);
+    const [row] = (
+      await client.query<{ sealed: string }>("select sealed from x_mcp_client_registrations")
+    ).rows;
+    expect(row?.sealed).not.toMatch(/sbx_cs_/);
+    await first.connections.close();
+
+    const restarted = host([{}]);
+    await restarted.connections.ready();
+    expect(sandbox.mcpStats.registrations).toBe(1);
+    // The server drops our access token early: connections.fetch gets a 401, refreshes once with
+    // the stored registration (client secret opened from the vault) and retries.
+    sandbox.expireAccessTokens();
+    const request = { provider: "tasks", tenantId: "acme", userId: "alice" };
+    const response = await restarted.connections.fetch(request, sandbox.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+    });
+    expect(response.status).toBe(200);
+    expect(sandbox.stats.refreshGrants).toBe(1);
+    expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+
+  it("registers again, once, after invalid_client", async () => {
+    await start({ mcpKnobs: { forgetClientOnce: true } });
+    const made = host();
+    const failed = await connectThroughSandbox(made.app, "acme:alice", { provider: "tasks" });
+    expect(failed.status).not.toBe(200);
+    expect(sandbox.mcpStats.registrations).toBe(1);
+    await connect(made);
+    expect(sandbox.mcpStats.registrations).toBe(2);
+    await connect(made);
+    expect(sandbox.mcpStats.registrations).toBe(2);
+  });
+});
+
+describe("connections.mcpAuthProvider()", () => {
+  it("throws ConnectionRequiredError without a connection", async () => {
+    await start();
+    const made = host();
+    await made.connections.ready();
+    await expect(listTasks(made)).rejects.toBeInstanceOf(ConnectionRequiredError);
+  });
+
+  it("after the access token expires, the next call succeeds after exactly one refresh", async () => {
+    await start({ knobs: { accessTokenTtlSeconds: 1 } });
+    const made = host([{}], { refreshSkewMs: 0 });
+    await connect(made);
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+    expect(sandbox.stats.refreshGrants).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+    expect(sandbox.stats.refreshGrants).toBe(1);
+    expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+});

@@ -1,0 +1,213 @@
+import { ConnectionsError } from "../errors";
+import type { OAuthProvider } from "../providers/types";
+import type { Database } from "../store/store";
+import type { Vault } from "../vault";
+import { type DocumentCache, discoverMcpServer, type McpDiscovery } from "./discovery";
+import { defaultOutboundPolicy, type OutboundPolicy } from "./outbound";
+import {
+  chooseRegistration,
+  clientMetadata,
+  deleteRegistration,
+  findRegistration,
+  type McpClient,
+  registerDynamically,
+  registrationAuthMethod,
+  saveRegistration,
+} from "./registration";
+
+export type McpOptions = {
+  /** kebab-case, as every provider name. */
+  name: string;
+  /** The MCP server's URL, e.g. "https://mcp.example.com/mcp". */
+  url: string;
+  displayName?: string;
+  iconUrl?: string;
+  /** Overrides the scopes discovery selects. */
+  scopes?: string[];
+  /** A client registered out of band: used before any other registration approach. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Lets discovery reach loopback and private addresses, and http URLs (tests, intranets). */
+  allowPrivateNetwork?: boolean;
+  /** Per request sent during discovery and registration (default 5 s). */
+  timeoutMs?: number;
+};
+
+/** What preparing needs from the `createConnections` instance. */
+export type McpPrepareContext = {
+  db: Database;
+  vault: Vault;
+  redirectUri: string;
+  /** The kit's Client ID Metadata Document URL (baseUrl + mount + "/oauth-client.json"). */
+  clientMetadataUrl: string;
+  clientName: string;
+  clientUri: string;
+  /** Registrations under way in this process, by issuer, so servers sharing one register once. */
+  registering: Map<string, Promise<McpClient>>;
+};
+
+export type McpHandle = {
+  url: string;
+  options: McpOptions;
+  /** Discovers and registers on first use; `rediscover` re-runs discovery once its cache is stale. */
+  prepare(context: McpPrepareContext, options?: { rediscover?: boolean }): Promise<void>;
+  discovery(): McpDiscovery | null;
+  client(): McpClient | null;
+};
+
+export type McpProvider = OAuthProvider & { mcp: McpHandle };
+
+export function isMcpProvider(provider: unknown): provider is McpProvider {
+  return typeof provider === "object" && provider !== null && "mcp" in provider;
+}
+
+/**
+ * A remote MCP server as a provider. `createConnections` takes providers synchronously and
+ * discovery is I/O, so the record starts empty (listed as not configured) and fills itself in
+ * on `connections.ready()` and again before a connect; see docs/mcp.md.
+ */
+export function mcp(options: McpOptions): McpProvider {
+  const policy: OutboundPolicy = {
+    ...defaultOutboundPolicy,
+    allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+    timeoutMs: options.timeoutMs ?? defaultOutboundPolicy.timeoutMs,
+  };
+  const cache: DocumentCache = new Map();
+  let discovery: McpDiscovery | null = null;
+  let client: McpClient | null = null;
+  let clientRejected = false;
+  let running: Promise<void> | null = null;
+
+  const provider: McpProvider = {
+    kind: "oauth2",
+    name: options.name,
+    displayName: options.displayName ?? options.name,
+    ...(options.iconUrl ? { iconUrl: options.iconUrl } : {}),
+    authorizationEndpoint: "",
+    tokenEndpoint: "",
+    scopes: options.scopes ?? [],
+    scopeSeparator: " ",
+    clientAuth: "none",
+    pkce: true,
+    quirks: {
+      // The one place we see the token endpoint's answer: an invalid_client means the server
+      // forgot our registration, which the next connect redoes (once per rejection).
+      tokenResponse: (body) => {
+        if (body.error === "invalid_client" && client?.method === "dynamic") clientRejected = true;
+        return body;
+      },
+    },
+    mcp: {
+      url: options.url,
+      options,
+      discovery: () => discovery,
+      client: () => client,
+      prepare(context, prepareOptions = {}) {
+        const stale =
+          !discovery || (prepareOptions.rediscover === true && discovery.expiresAt <= Date.now());
+        if (!stale && !clientRejected && client) return Promise.resolve();
+        running ??= run(context, stale).finally(() => {
+          running = null;
+        });
+        return running;
+      },
+    },
+  };
+
+  async function run(context: McpPrepareContext, rediscover: boolean): Promise<void> {
+    const found =
+      rediscover || !discovery ? await discoverMcpServer(options.url, policy, cache) : discovery;
+    const registered = await registeredClient(context, found);
+    discovery = found;
+    client = registered;
+    apply(found, registered);
+  }
+
+  async function registeredClient(
+    context: McpPrepareContext,
+    found: McpDiscovery,
+  ): Promise<McpClient> {
+    const metadata = found.authorizationServer;
+    const cimdAllowed =
+      new URL(context.clientMetadataUrl).protocol === "https:" || policy.allowPrivateNetwork;
+    const choice = chooseRegistration({
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      metadata,
+      clientMetadataUrl: cimdAllowed ? context.clientMetadataUrl : null,
+    });
+    if (choice.method === "pre-registered") {
+      return {
+        method: "pre-registered",
+        clientId: options.clientId!,
+        ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+        clientAuth: options.clientSecret ? registrationAuthMethod(metadata) : "none",
+      };
+    }
+    if (choice.method === "client-id-metadata-document") {
+      return {
+        method: "client-id-metadata-document",
+        clientId: choice.clientId,
+        clientAuth: "none",
+      };
+    }
+    const key = { issuer: metadata.issuer, redirectUri: context.redirectUri };
+    const inFlight = `${key.issuer}\n${key.redirectUri}`;
+    if (clientRejected) {
+      clientRejected = false;
+      // Only the registration we were using is dropped; another provider may have redone it.
+      const stored = await findRegistration(context.db, context.vault, key);
+      if (stored && stored.clientId === client?.clientId) await deleteRegistration(context.db, key);
+    }
+    const pending = context.registering.get(inFlight);
+    if (pending) return pending;
+    const registering = (async () => {
+      const stored = await findRegistration(context.db, context.vault, key);
+      if (stored) return stored;
+      const registered = await registerDynamically(
+        choice.endpoint,
+        clientMetadata({
+          clientName: context.clientName,
+          redirectUri: context.redirectUri,
+          clientUri: context.clientUri,
+          authMethod: registrationAuthMethod(metadata),
+        }),
+        policy,
+      );
+      await saveRegistration(
+        context.db,
+        context.vault,
+        key,
+        registered.client,
+        registered.registrationAccessToken,
+      );
+      return registered.client;
+    })().finally(() => context.registering.delete(inFlight));
+    context.registering.set(inFlight, registering);
+    return registering;
+  }
+
+  function apply(found: McpDiscovery, registered: McpClient): void {
+    const metadata = found.authorizationServer;
+    provider.issuer = metadata.issuer;
+    provider.issParameterSupported =
+      metadata.authorization_response_iss_parameter_supported === true;
+    provider.authorizationEndpoint = metadata.authorization_endpoint;
+    provider.tokenEndpoint = metadata.token_endpoint;
+    if (metadata.revocation_endpoint) provider.revocationEndpoint = metadata.revocation_endpoint;
+    else delete provider.revocationEndpoint;
+    provider.scopes = options.scopes ?? found.scopes;
+    provider.resource = found.resource;
+    provider.clientId = registered.clientId;
+    provider.clientAuth = registered.clientAuth;
+    if (registered.clientSecret) provider.clientSecret = registered.clientSecret;
+    else delete provider.clientSecret;
+  }
+
+  if (!URL.canParse(options.url)) {
+    throw new ConnectionsError(
+      "invalid_options",
+      `mcp(${options.name}): url must be an absolute URL`,
+    );
+  }
+  return provider;
+}

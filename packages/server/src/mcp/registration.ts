@@ -1,0 +1,187 @@
+import { and, eq } from "drizzle-orm";
+import { ConnectionsError } from "../errors";
+import { newId } from "../oauth/random";
+import type { ClientAuthMethod } from "../providers/types";
+import { mcpClientRegistrations } from "../store/schema";
+import type { Database } from "../store/store";
+import type { Vault } from "../vault";
+import type { AuthorizationServerMetadata } from "./discovery";
+import { guardedFetch, type OutboundPolicy } from "./outbound";
+
+/** A client the authorization server knows us by. */
+export type McpClient = {
+  method: "pre-registered" | "client-id-metadata-document" | "dynamic";
+  clientId: string;
+  clientSecret?: string;
+  clientAuth: ClientAuthMethod;
+};
+
+export type RegistrationChoice =
+  | { method: "pre-registered" }
+  | { method: "client-id-metadata-document"; clientId: string }
+  | { method: "dynamic"; endpoint: string };
+
+/**
+ * The MCP spec's "Client Registration Approaches", in its order: pre-registered credentials,
+ * then a Client ID Metadata Document when the server supports them and our document has an
+ * https URL, then RFC 7591 dynamic registration. No I/O.
+ */
+export function chooseRegistration(input: {
+  clientId?: string;
+  metadata: AuthorizationServerMetadata;
+  /** Our document's URL, or null when the kit cannot serve one at an https URL. */
+  clientMetadataUrl: string | null;
+}): RegistrationChoice {
+  if (input.clientId) return { method: "pre-registered" };
+  if (input.metadata.client_id_metadata_document_supported === true && input.clientMetadataUrl) {
+    return { method: "client-id-metadata-document", clientId: input.clientMetadataUrl };
+  }
+  if (input.metadata.registration_endpoint) {
+    return { method: "dynamic", endpoint: input.metadata.registration_endpoint };
+  }
+  throw new ConnectionsError(
+    "mcp_registration_unavailable",
+    `${input.metadata.issuer} offers no way to register a client: set clientId for this MCP server`,
+  );
+}
+
+/** RFC 8414 §2: an absent list means client_secret_basic. A confidential client prefers Basic. */
+export function registrationAuthMethod(metadata: AuthorizationServerMetadata): ClientAuthMethod {
+  const methods = metadata.token_endpoint_auth_methods_supported ?? ["client_secret_basic"];
+  if (methods.includes("client_secret_basic")) return "client_secret_basic";
+  if (methods.includes("client_secret_post")) return "client_secret_post";
+  return "none";
+}
+
+/** RFC 7591 §2 client metadata: a web application with our one exact redirect URI. */
+export function clientMetadata(input: {
+  clientName: string;
+  redirectUri: string;
+  clientUri: string;
+  authMethod: ClientAuthMethod;
+}): Record<string, unknown> {
+  return {
+    client_name: input.clientName,
+    client_uri: input.clientUri,
+    redirect_uris: [input.redirectUri],
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    token_endpoint_auth_method: input.authMethod,
+    application_type: "web",
+  };
+}
+
+type SealedSecrets = { clientSecret?: string; registrationAccessToken?: string };
+
+const registrationScope = (id: string) => ({
+  // Registrations belong to the kit, not to a tenant: one reserved scope seals them all.
+  tenantId: "_kit",
+  recordId: id,
+  purpose: "registration",
+});
+
+export async function findRegistration(
+  db: Database,
+  vault: Vault,
+  key: { issuer: string; redirectUri: string },
+): Promise<McpClient | null> {
+  const [row] = await db
+    .select()
+    .from(mcpClientRegistrations)
+    .where(
+      and(
+        eq(mcpClientRegistrations.issuer, key.issuer),
+        eq(mcpClientRegistrations.redirectUri, key.redirectUri),
+      ),
+    );
+  if (!row) return null;
+  const secrets = await vault.openJson<SealedSecrets>(registrationScope(row.id), row.sealed);
+  return {
+    method: "dynamic",
+    clientId: row.clientId,
+    ...(secrets.clientSecret ? { clientSecret: secrets.clientSecret } : {}),
+    clientAuth: row.tokenEndpointAuthMethod as ClientAuthMethod,
+  };
+}
+
+/** Replaces the registration for this issuer; two instances racing both succeed, last wins. */
+export async function saveRegistration(
+  db: Database,
+  vault: Vault,
+  key: { issuer: string; redirectUri: string },
+  client: McpClient,
+  registrationAccessToken?: string,
+): Promise<void> {
+  const id = newId();
+  const sealed = await vault.sealJson(registrationScope(id), {
+    ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
+    ...(registrationAccessToken ? { registrationAccessToken } : {}),
+  } satisfies SealedSecrets);
+  await deleteRegistration(db, key);
+  await db.insert(mcpClientRegistrations).values({
+    id,
+    issuer: key.issuer,
+    redirectUri: key.redirectUri,
+    clientId: client.clientId,
+    tokenEndpointAuthMethod: client.clientAuth,
+    sealed,
+  });
+}
+
+export async function deleteRegistration(
+  db: Database,
+  key: { issuer: string; redirectUri: string },
+): Promise<void> {
+  await db
+    .delete(mcpClientRegistrations)
+    .where(
+      and(
+        eq(mcpClientRegistrations.issuer, key.issuer),
+        eq(mcpClientRegistrations.redirectUri, key.redirectUri),
+      ),
+    );
+}
+
+/** RFC 7591 §3.1–3.2. */
+export async function registerDynamically(
+  endpoint: string,
+  metadata: Record<string, unknown>,
+  policy: OutboundPolicy,
+): Promise<{ client: McpClient; registrationAccessToken?: string }> {
+  const response = await guardedFetch(
+    endpoint,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(metadata),
+    },
+    policy,
+  );
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(response.text);
+  } catch {}
+  if (response.status !== 201 && response.status !== 200) {
+    throw new ConnectionsError(
+      "mcp_registration_failed",
+      `Registration at ${endpoint} failed: ${String(body.error ?? response.status)}`,
+    );
+  }
+  if (typeof body.client_id !== "string" || !body.client_id) {
+    throw new ConnectionsError("mcp_registration_failed", `${endpoint} returned no client_id`);
+  }
+  const method = (body.token_endpoint_auth_method ??
+    metadata.token_endpoint_auth_method) as ClientAuthMethod;
+  const secret = typeof body.client_secret === "string" ? body.client_secret : undefined;
+  return {
+    client: {
+      method: "dynamic",
+      clientId: body.client_id,
+      ...(secret ? { clientSecret: secret } : {}),
+      clientAuth: secret ? method : "none",
+    },
+    ...(typeof body.registration_access_token === "string"
+      ? { registrationAccessToken: body.registration_access_token }
+      : {}),
+  };
+}
