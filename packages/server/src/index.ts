@@ -58,12 +58,17 @@ export { type PgliteStoreOptions, pgliteStore } from "./store/pglite-store";
 export { type PostgresStoreOptions, postgresStore } from "./store/postgres-store";
 export type { Store } from "./store/store";
 export {
+  createVault,
+  type DataKeyRepository,
   envKeyProvider,
   type KeyProvider,
   parseKeyring,
+  type Vault,
   VaultConfigError,
   VaultKeyMissingError,
   VaultOpenError,
+  type VaultScope,
+  type WrappedDataKey,
 } from "./vault";
 export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from "./webhooks/signature";
 export type { WebhookEndpoint } from "./webhooks/webhooks";
