@@ -17,6 +17,7 @@ import type { Identify } from "./identity";
 import { createMcpAuthProvider } from "./mcp/auth-provider";
 import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
 import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
+import { createMcpServerRegistry } from "./mcp/servers";
 import type { Provider } from "./providers/types";
 import { createRoutes } from "./routes/routes";
 import type { Runtime } from "./runtime";
@@ -65,6 +66,11 @@ export type ConnectionsOptions = {
   webhooks?: WebhookEndpoint[];
   /** How MCP authorization servers name this app when it registers (default: baseUrl's host). */
   clientName?: string;
+  /**
+   * MCP servers users add at run time (`POST /mcp-servers`). `allowPrivateNetwork` lets them name
+   * loopback and private addresses and plain http (tests, intranets); off by default (SSRF).
+   */
+  mcp?: { allowPrivateNetwork?: boolean };
 };
 
 const optionsSchema = z.object({
@@ -122,6 +128,8 @@ export function createConnections(options: ConnectionsOptions) {
     refreshSkewMs: settings.refreshSkewMs,
     leaseMs: settings.refreshLeaseMs,
     checkIntervalMs: settings.checkIntervalMs,
+    findProvider: async (name, owner) =>
+      providers.get(name) ?? (await mcpServers.find(name, owner)),
   };
   const reader = createCredentialReader(runtime, { cacheSize: options.cacheSize ?? 10_000 });
   const worker = createWorker(runtime, reader, { ...options.worker, webhooks });
@@ -134,19 +142,25 @@ export function createConnections(options: ConnectionsOptions) {
     redirectUri,
   };
   const registering: McpPrepareContext["registering"] = new Map();
-  runtime.prepareProvider = async (name, prepareOptions) => {
-    const provider = providers.get(name);
+  runtime.prepareProvider = async (provider, prepareOptions) => {
     if (!isMcpProvider(provider)) return;
     const context = { db: await db(), vault, clientMetadataUrl: mcpClient.clientId, registering };
     await provider.mcp.prepare({ ...mcpClient, ...context }, prepareOptions);
   };
-  const hasMcpProviders = [...providers.values()].some(isMcpProvider);
+  const mcpServers = createMcpServerRegistry({
+    db,
+    allowPrivateNetwork: options.mcp?.allowPrivateNetwork ?? false,
+    reservedNames: new Set(providers.keys()),
+    prepare: (provider) => runtime.prepareProvider!(provider),
+  });
   const routes: Hono = createRoutes(runtime, {
     identify: options.identify,
     appOrigin,
     redirectUri,
     reader,
-    ...(hasMcpProviders ? { clientMetadataDocument: clientMetadataDocument(mcpClient) } : {}),
+    mcpServers,
+    // Always served: an MCP server added at run time may register us by this document.
+    clientMetadataDocument: clientMetadataDocument(mcpClient),
   }) as unknown as Hono;
 
   let ready: Promise<void> | undefined;
@@ -154,7 +168,8 @@ export function createConnections(options: ConnectionsOptions) {
   /** A fresh credential: warm from memory, refreshed first when it is about to expire. */
   async function getCredential(request: CredentialRequest): Promise<CredentialResult> {
     if (!ready) await api.ready();
-    await runtime.prepareProvider?.(request.provider);
+    const provider = await runtime.findProvider(request.provider, request);
+    if (provider) await runtime.prepareProvider?.(provider);
     return reader.forRequest(request);
   }
 
@@ -173,7 +188,7 @@ export function createConnections(options: ConnectionsOptions) {
   async function prepareMcpProviders(): Promise<void> {
     for (const provider of providers.values()) {
       if (!isMcpProvider(provider)) continue;
-      await runtime.prepareProvider?.(provider.name).catch((error: Error) => {
+      await runtime.prepareProvider?.(provider).catch((error: Error) => {
         console.warn(`@x/server: MCP server ${provider.name} not ready: ${error.message}`);
       });
     }

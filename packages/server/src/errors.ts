@@ -50,4 +50,6 @@ export const errorStatus: Record<string, number> = {
   mcp_pkce_unsupported: 502,
   mcp_registration_unavailable: 409,
   mcp_registration_failed: 502,
+  mcp_server_exists: 409,
+  provider_name_taken: 409,
 };

@@ -1,5 +1,6 @@
 import type { ChangeFeed } from "./credentials/change-feed";
 import type { ConnectionEvent } from "./events";
+import type { ProviderOwner } from "./mcp/servers";
 import type { Provider } from "./providers/types";
 import type { Database } from "./store/store";
 import type { Vault } from "./vault";
@@ -22,7 +23,12 @@ export type Runtime = {
   /** How often the worker health-checks a connection. */
   checkIntervalMs: number;
   /** Fills in a provider that discovers itself (MCP servers); a no-op for the others. */
-  prepareProvider?: (name: string, options?: { rediscover?: boolean }) => Promise<void>;
+  prepareProvider?: (provider: Provider, options?: { rediscover?: boolean }) => Promise<void>;
+  /**
+   * The host's provider by that name, else an MCP server the tenant added at run time and the
+   * owner may see (`POST /mcp-servers`).
+   */
+  findProvider(name: string, owner: ProviderOwner): Promise<Provider | undefined>;
 };
 
 /** The worker's and the connect flow's view of when a credential needs attention. */

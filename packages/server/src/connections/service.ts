@@ -104,7 +104,7 @@ export async function renameVisible(
 
 /** RFC 7009: revoke at the provider when it can, then forget the credential either way. */
 export async function disconnectConnection(runtime: Runtime, row: ConnectionRow): Promise<void> {
-  const provider = runtime.providers.get(row.provider);
+  const provider = await runtime.findProvider(row.provider, row);
   // A provider that cannot be reached must not keep a user from disconnecting: the grant is
   // forgotten here either way, and the event says whether the provider confirmed revocation.
   const revoked =
@@ -124,7 +124,7 @@ export async function disconnectConnection(runtime: Runtime, row: ConnectionRow)
 
 /** RFC 7009. Revoking the refresh token revokes the grant; true when the provider confirmed. */
 async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<boolean> {
-  const provider = runtime.providers.get(row.provider);
+  const provider = await runtime.findProvider(row.provider, row);
   if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return false;
   const credential = await openCredential(
     runtime.vault,
@@ -155,7 +155,7 @@ export async function checkConnection(
   row: ConnectionRow,
   reader: CredentialReader,
 ): Promise<Connection> {
-  const provider = runtime.providers.get(row.provider);
+  const provider = await runtime.findProvider(row.provider, row);
   if (provider?.kind !== "oauth2" || !provider.identity || row.status !== "active") {
     return toConnection(row);
   }

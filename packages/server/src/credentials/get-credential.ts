@@ -99,13 +99,13 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
         dueAt: Number.POSITIVE_INFINITY,
       };
     }
-    const provider = runtime.providers.get(row.provider);
     // The row's expiry column is what the worker and operators see and may move; it decides.
     const expiresAt = row.expiresAt?.getTime();
     const dueAt = refreshDueAt(expiresAt, runtime.refreshSkewMs);
-    if ((!forceRefresh && Date.now() < dueAt) || provider?.kind !== "oauth2") {
-      return { result: toResult(row, credential), dueAt };
-    }
+    if (!forceRefresh && Date.now() < dueAt) return { result: toResult(row, credential), dueAt };
+    // Looked up only when refreshing: an added MCP server costs a query, the warm path none.
+    const provider = await runtime.findProvider(row.provider, row);
+    if (provider?.kind !== "oauth2") return { result: toResult(row, credential), dueAt };
     try {
       const refreshed = await refreshConnection(runtime, provider, row);
       return {

@@ -3,6 +3,7 @@ import { saveConnection } from "../connections/repository";
 import { type ScheduleSettings, scheduleFor } from "../credentials/schedule";
 import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
+import type { ProviderOwner } from "../mcp/servers";
 import type { OAuthProvider, Provider } from "../providers/types";
 import type { ConnectionRow, OAuthFlowRow } from "../store/schema";
 import type { Database } from "../store/store";
@@ -25,7 +26,8 @@ export type CompleteAuthorizationInput = {
   callbackUrl: URL;
   identity: Identity | null;
   redirectUri: string;
-  providers: Map<string, Provider>;
+  /** The host's providers and the MCP servers the flow's tenant added. */
+  findProvider(name: string, owner: ProviderOwner): Promise<Provider | undefined>;
   timeoutMs: number;
   schedule: ScheduleSettings;
 };
@@ -74,7 +76,7 @@ export async function completeAuthorization(
     ) {
       throw invalidState("it was started by someone else");
     }
-    const provider = input.providers.get(flow.provider);
+    const provider = await input.findProvider(flow.provider, flow);
     if (provider?.kind !== "oauth2") {
       throw new ConnectionsError("unknown_provider", `Unknown provider ${flow.provider}`);
     }
@@ -85,7 +87,7 @@ export async function completeAuthorization(
     const failure = toProviderError(
       error,
       flow.provider,
-      input.providers.get(flow.provider)?.displayName,
+      (await input.findProvider(flow.provider, flow).catch(() => undefined))?.displayName,
     );
     await finishFlow(db, flow.id, { status: "error", errorCode: failure.code });
     throw new FlowError(flow, failure);

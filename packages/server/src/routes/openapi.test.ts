@@ -25,6 +25,7 @@ const ROUTES = [
   "patch /connections/{id}",
   "delete /connections/{id}",
   "post /connections/{id}/check",
+  "post /mcp-servers",
 ];
 
 describe("GET /openapi.json", () => {
@@ -45,11 +46,13 @@ describe("GET /openapi.json", () => {
     const { schemas } = document.components;
     expect(Object.keys(schemas).sort()).toEqual(
       [
+        "AddMcpServerBody",
         "ConnectBody",
         "ConnectStarted",
         "Connection",
         "Error",
         "Flow",
+        "McpServer",
         "Provider",
         "RenameBody",
         "SecretBody",
@@ -59,6 +62,10 @@ describe("GET /openapi.json", () => {
       type: "object",
       additionalProperties: false,
       required: ["provider", "secret"],
+    });
+    expect(schemas.AddMcpServerBody).toMatchObject({
+      additionalProperties: false,
+      required: ["url"],
     });
     expect(schemas.Connection.additionalProperties).toBe(false);
     expect(schemas.Error.properties.error.required).toEqual(["code", "message"]);

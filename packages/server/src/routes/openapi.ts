@@ -1,10 +1,12 @@
 import { type ZodType, z } from "zod";
 import {
+  addMcpServerBody,
   connectBody,
   connectionResponse,
   connectStartedResponse,
   errorResponse,
   flowResponse,
+  mcpServerResponse,
   providerResponse,
   renameBody,
   secretBody,
@@ -38,6 +40,19 @@ export function openApiDocument(serverUrl: string): JsonObject {
             object({ providers: { type: "array", items: ref("Provider") } }),
           ),
         }),
+      },
+      "/mcp-servers": {
+        post: operation(
+          "post",
+          "addMcpServer",
+          "Add a remote MCP server for the caller's tenant: discovered and registered first",
+          {
+            200: json("The tenant already has this URL: the existing server", ref("McpServer")),
+            201: json("Discovered, registered and saved", ref("McpServer")),
+            ...errors(400, 403, 409, 502, 504),
+          },
+          { body: "AddMcpServerBody" },
+        ),
       },
       "/connections": {
         get: operation(
@@ -156,7 +171,12 @@ export function openApiDocument(serverUrl: string): JsonObject {
     components: {
       schemas: {
         ...componentSchemas(
-          { ConnectBody: connectBody, SecretBody: secretBody, RenameBody: renameBody },
+          {
+            ConnectBody: connectBody,
+            SecretBody: secretBody,
+            RenameBody: renameBody,
+            AddMcpServerBody: addMcpServerBody,
+          },
           "input",
         ),
         ...componentSchemas(
@@ -165,6 +185,7 @@ export function openApiDocument(serverUrl: string): JsonObject {
             Connection: connectionResponse,
             ConnectStarted: connectStartedResponse,
             Flow: flowResponse,
+            McpServer: mcpServerResponse,
             Error: errorResponse,
           },
           "output",
@@ -229,8 +250,8 @@ const errorMeaning: Record<number, string> = {
   401: "unauthenticated: the host's identify() found no user",
   403: "csrf_rejected or forbidden",
   404: "unknown_provider or not_found",
-  409: "provider_not_configured, connection_required or reauth_required",
-  502: "provider_error",
+  409: "provider_not_configured, connection_required, reauth_required, mcp_server_exists or provider_name_taken",
+  502: "provider_error, mcp_discovery_failed, mcp_pkce_unsupported or mcp_registration_failed",
   504: "provider_unreachable",
 };
 

@@ -13,18 +13,20 @@ import { toConnection } from "../connections/view";
 import type { CredentialReader } from "../credentials/get-credential";
 import { ConnectionsError } from "../errors";
 import type { Identify, Identity } from "../identity";
+import type { McpServerRegistry } from "../mcp/servers";
 import { completeAuthorization, FlowError } from "../oauth/complete-authorization";
 import { findFlow } from "../oauth/flows-repository";
 import { startAuthorization } from "../oauth/start-authorization";
 import { describeProvider, isConfigured } from "../providers/types";
 import type { Runtime } from "../runtime";
+import type { McpServerRow } from "../store/schema";
 import { POPUP_RESULT_SCRIPT, renderCallbackPage } from "./callback-page";
 import { csrfGuard } from "./csrf";
 import { errorBody, toErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
 import { MAX_BODY_BYTES, readJsonBody } from "./request-body";
 import { safeReturnTo } from "./return-to";
-import { connectBody, idParam, renameBody, secretBody } from "./schemas";
+import { addMcpServerBody, connectBody, idParam, renameBody, secretBody } from "./schemas";
 
 export type RoutesConfig = {
   identify: Identify;
@@ -33,6 +35,8 @@ export type RoutesConfig = {
   reader: CredentialReader;
   /** Served at /oauth-client.json: the kit's Client ID Metadata Document (MCP servers). */
   clientMetadataDocument?: Record<string, unknown>;
+  /** MCP servers added at run time, per tenant (`POST /mcp-servers`). */
+  mcpServers: McpServerRegistry;
 };
 
 type Env = { Variables: { identity: Identity | null } };
@@ -79,9 +83,22 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     return identity;
   };
 
-  app.get("/providers", (c) => {
-    caller(c.get("identity"));
-    return c.json({ providers: [...runtime.providers.values()].map(describeProvider) });
+  app.get("/providers", async (c) => {
+    const identity = caller(c.get("identity"));
+    const added = await config.mcpServers.list(identity);
+    return c.json({
+      providers: [...runtime.providers.values(), ...added].map(describeProvider),
+    });
+  });
+
+  app.post("/mcp-servers", async (c) => {
+    const identity = caller(c.get("identity"));
+    const body = addMcpServerBody.parse(await readJsonBody(c));
+    const { row, provider, created } = await config.mcpServers.add(identity, body);
+    return c.json(
+      { server: toMcpServer(row), provider: describeProvider(provider) },
+      created ? 201 : 200,
+    );
   });
 
   app.get("/connections", async (c) => {
@@ -95,9 +112,10 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
 
   app.post("/connect/:provider", async (c) => {
     const identity = caller(c.get("identity"));
-    const provider = runtime.providers.get(c.req.param("provider"));
+    const name = c.req.param("provider");
+    const provider = await runtime.findProvider(name, identity);
     if (!provider) throw new ConnectionsError("unknown_provider", "Unknown provider");
-    await runtime.prepareProvider?.(provider.name, { rediscover: true });
+    await runtime.prepareProvider?.(provider, { rediscover: true });
     if (provider.kind !== "oauth2") {
       throw new ConnectionsError(
         "invalid_request",
@@ -116,6 +134,15 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     }
     const body = connectBody.parse(await readJsonBody(c, {}));
     assertMayManage(identity, body.visibility);
+    if (
+      body.visibility === "workspace" &&
+      !(await runtime.findProvider(name, { tenantId: identity.tenantId }))
+    ) {
+      throw new ConnectionsError(
+        "invalid_request",
+        `${provider.displayName} was added for one user: it cannot carry a workspace connection`,
+      );
+    }
     const returnTo = safeReturnTo(body.returnTo, config.appOrigin);
     if (body.returnTo !== undefined && returnTo === null) {
       throw new ConnectionsError(
@@ -141,7 +168,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
         callbackUrl,
         identity: c.get("identity"),
         redirectUri: config.redirectUri,
-        providers: runtime.providers,
+        findProvider: runtime.findProvider,
         timeoutMs: runtime.timeoutMs,
         schedule: runtime,
       });
@@ -253,6 +280,17 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
   });
 
   return app;
+}
+
+function toMcpServer(row: McpServerRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    displayName: row.displayName,
+    url: row.url,
+    visibility: row.visibility,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 function setIfAbsent(headers: Headers, name: string, value: string): void {

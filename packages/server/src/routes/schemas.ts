@@ -21,6 +21,19 @@ export const secretBody = z
   })
   .strict();
 
+export const addMcpServerBody = z
+  .object({
+    url: z.string().trim().min(1).max(2048),
+    visibility: visibility.default("user"),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, "must be kebab-case")
+      .max(64)
+      .optional(),
+    displayName: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
 export const renameBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
 export const idParam = z.string().uuid();
@@ -61,6 +74,18 @@ export const connectionResponse = z
     lastRefreshedAt: z.iso.datetime().nullable(),
   })
   .strict();
+
+export const mcpServerResponse = z.object({
+  server: z.object({
+    id: z.string(),
+    name: z.string(),
+    displayName: z.string(),
+    url: z.string(),
+    visibility,
+    createdAt: z.iso.datetime(),
+  }),
+  provider: providerResponse,
+});
 
 export const connectStartedResponse = z.object({
   authorizeUrl: z.url(),

@@ -150,3 +150,27 @@ export const mcpClientRegistrations = pgTable(
   ],
 );
 export type McpClientRegistrationRow = typeof mcpClientRegistrations.$inferSelect;
+
+/**
+ * MCP servers a tenant added at run time (`POST /mcp-servers`): each becomes an `mcp` provider
+ * for that tenant only. One row per canonical URL per tenant; names are unique per tenant.
+ */
+export const mcpServers = pgTable(
+  "x_mcp_servers",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    name: text("name").notNull(),
+    displayName: text("display_name").notNull(),
+    url: text("url").notNull(),
+    visibility: text("visibility", { enum: ["user", "workspace"] }).notNull(),
+    // The user who added it: the only one who sees a user-visibility server.
+    createdBy: text("created_by").notNull(),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex("x_mcp_servers_url_idx").on(table.tenantId, table.url),
+    uniqueIndex("x_mcp_servers_name_idx").on(table.tenantId, table.name),
+  ],
+);
+export type McpServerRow = typeof mcpServers.$inferSelect;

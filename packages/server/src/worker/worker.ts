@@ -45,7 +45,7 @@ export function createWorker(
     const refreshIds = await claimDue(db, "refresh", batchSize, claimMs);
     const refreshes = await mapWithConcurrency(refreshIds, concurrency, async (id) => {
       const row = await findConnectionById(db, id);
-      const provider = row && runtime.providers.get(row.provider);
+      const provider = row && (await runtime.findProvider(row.provider, row));
       if (row?.status === "active" && provider?.kind === "oauth2")
         await refreshConnection(runtime, provider, row);
     });

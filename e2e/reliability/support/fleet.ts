@@ -1,0 +1,143 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { type Sandbox, startSandbox } from "@x/sandbox";
+import { type Instance, startInstance } from "../../support/instances";
+import { createScratchDatabase } from "../../support/scratch-database";
+
+export type User = { tenantId: string; userId: string };
+
+export type Read =
+  | { status: 200; tokenHash: string }
+  | { status: number; code: string | undefined; body: string };
+
+// Every token the sandbox issues starts with one of these; none may reach a log or a response.
+const TOKEN_PREFIX = /sbx_(at|rt|ac)_/;
+
+const run = promisify(execFile);
+
+/**
+ * Four @x/server processes on one scratch PostgreSQL database, the sandbox provider in this
+ * process, and a record of every place a token could leak: each response body the test reads
+ * from an instance is checked as it arrives, each instance's output at the end.
+ */
+export async function startFleet(size = 4) {
+  const sandbox: Sandbox = await startSandbox();
+  const database = createScratchDatabase();
+  const env = {
+    DATABASE_URL: database.url,
+    SANDBOX_URL: sandbox.url,
+    X_VAULT_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+    PROVIDER_TIMEOUT_MS: "4000",
+    REFRESH_LEASE_MS: "5000",
+  };
+  const instances: Instance[] = [];
+  try {
+    // The first instance migrates; the others start against a ready schema, as in a rollout.
+    instances.push(await startInstance(env));
+    const rest = await Promise.allSettled(
+      Array.from({ length: size - 1 }, () => startInstance(env)),
+    );
+    for (const started of rest) if (started.status === "fulfilled") instances.push(started.value);
+    const failed = rest.find((started) => started.status === "rejected");
+    if (failed) throw failed.reason;
+  } catch (error) {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await sandbox.close();
+    database.drop();
+    throw error;
+  }
+  const leaks: string[] = [];
+  let bodiesChecked = 0;
+
+  const checkBody = (where: string, body: string) => {
+    bodiesChecked += 1;
+    if (TOKEN_PREFIX.test(body)) leaks.push(`${where}: ${body.slice(0, 200)}`);
+  };
+
+  const headers = (user: User) => ({
+    "x-test-user": `${user.tenantId}:${user.userId}`,
+    "x-connect-request": "1",
+    "content-type": "application/json",
+  });
+
+  /** The whole connect flow over HTTP: start on `instance`, consent at the sandbox, callback. */
+  async function connect(instance: Instance, user: User): Promise<void> {
+    const started = await fetch(`${instance.url}/api/connections/connect/attio`, {
+      method: "POST",
+      headers: headers(user),
+      body: "{}",
+    });
+    const startBody = await started.text();
+    checkBody("connect start", startBody);
+    if (started.status !== 200) throw new Error(`connect start ${started.status}: ${startBody}`);
+    const { authorizeUrl } = JSON.parse(startBody) as { authorizeUrl: string };
+    const page = await (await fetch(authorizeUrl)).text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const decision = await fetch(`${sandbox.url}/authorize/decision`, {
+      method: "POST",
+      body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
+      redirect: "manual",
+    });
+    await decision.arrayBuffer();
+    const callback = new URL(decision.headers.get("location") ?? "");
+    const landed = await fetch(`${instance.url}${callback.pathname}${callback.search}`, {
+      headers: headers(user),
+    });
+    const landedBody = await landed.text();
+    checkBody("callback", landedBody);
+    if (landed.status !== 200) throw new Error(`callback ${landed.status}: ${landedBody}`);
+  }
+
+  /** One credential read through `instance`; the route answers a SHA-256 of the token. */
+  async function read(instance: Instance, user: User): Promise<Read> {
+    const query = new URLSearchParams({ tenant: user.tenantId, user: user.userId });
+    const response = await fetch(`${instance.url}/credential?${query}`);
+    const body = await response.text();
+    checkBody("credential", body);
+    const parsed = JSON.parse(body) as { tokenHash?: string; error?: { code: string } };
+    if (response.status === 200 && parsed.tokenHash) {
+      return { status: 200, tokenHash: parsed.tokenHash };
+    }
+    return { status: response.status, code: parsed.error?.code, body };
+  }
+
+  return {
+    sandbox,
+    database,
+    instances,
+    connect,
+    read,
+    /** SQL without blocking the event loop: the sandbox answers from this process meanwhile. */
+    async sql(query: string): Promise<string> {
+      const { stdout } = await run("psql", [database.url, "-qAtc", query]);
+      return stdout.trim();
+    },
+    /** Every leak found: response bodies as they arrived, and the instances' output now. */
+    leaks(): { found: string[]; bodiesChecked: number; outputChars: number } {
+      const found = [...leaks];
+      let outputChars = 0;
+      instances.forEach((instance, index) => {
+        const output = instance.output();
+        outputChars += output.length;
+        const line = output.split("\n").find((text) => TOKEN_PREFIX.test(text));
+        if (line) found.push(`instance ${index} output: ${line.slice(0, 200)}`);
+      });
+      return { found, bodiesChecked, outputChars };
+    },
+    async close(): Promise<void> {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      await sandbox.close();
+      database.drop();
+    },
+  };
+}
+
+export type Fleet = Awaited<ReturnType<typeof startFleet>>;
+
+/** `user-7` lives in `tenant-2` when there are five tenants; the test can always say whose it is. */
+export function userAt(index: number, tenants: number): User {
+  return { tenantId: `tenant-${index % tenants}`, userId: `user-${index}` };
+}
+
+export const keyOf = (user: User) => `${user.tenantId}:${user.userId}`;

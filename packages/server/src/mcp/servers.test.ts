@@ -1,0 +1,217 @@
+import { PGlite } from "@electric-sql/pglite";
+import { type McpSandbox, startMcpSandbox } from "@x/sandbox";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { mcpServerResponse } from "../routes/schemas";
+import { pgliteStore } from "../store/pglite-store";
+import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import { canonicalServerUrl, serverNameFrom } from "./servers";
+
+const client = new PGlite();
+const store = pgliteStore({ client });
+let sandbox: McpSandbox;
+const closers: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  await store.open();
+  return () => client.close();
+}, 60_000);
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+  await client.exec(
+    "delete from x_connections; delete from x_oauth_flows; delete from x_mcp_client_registrations; delete from x_mcp_servers;",
+  );
+});
+
+async function start() {
+  sandbox = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
+  closers.push(() => sandbox.close());
+}
+
+function host(allowPrivateNetwork = true) {
+  const made = createHost({
+    store,
+    sandboxUrl: "",
+    providers: [],
+    settings: { mcp: { allowPrivateNetwork } },
+  });
+  closers.push(() => made.connections.close());
+  return made;
+}
+
+type Host = ReturnType<typeof host>;
+
+function addServer(made: Host, user: string, body: Record<string, unknown>) {
+  return made.app.request(
+    `${MOUNT}/mcp-servers`,
+    asUser(user, { method: "POST", body: JSON.stringify(body) }),
+  );
+}
+
+async function providerNames(made: Host, user: string): Promise<string[]> {
+  const response = await made.app.request(`${MOUNT}/providers`, asUser(user));
+  return (await json(response)).providers.map((provider: { name: string }) => provider.name);
+}
+
+function ping(made: Host, request: { provider: string; tenantId: string; userId?: string }) {
+  return made.connections.fetch(request, sandbox.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+}
+
+describe("POST /mcp-servers", () => {
+  it("discovers, lists the server configured, connects through consent, and the credential works", async () => {
+    await start();
+    const made = host();
+    const added = await addServer(made, "acme:alice", { url: sandbox.url, name: "tasks" });
+    expect(added.status).toBe(201);
+    const body = mcpServerResponse.parse(await json(added));
+    expect(body.server).toMatchObject({ name: "tasks", url: sandbox.url, visibility: "user" });
+    expect(body.provider).toMatchObject({ name: "tasks", configured: true });
+    expect(sandbox.mcpStats.registrations).toBe(1);
+
+    const listed = await json(await made.app.request(`${MOUNT}/providers`, asUser("acme:alice")));
+    expect(listed.providers).toContainEqual(
+      expect.objectContaining({ name: "tasks", configured: true, scopes: ["task:read"] }),
+    );
+    const done = await connectThroughSandbox(made.app, "acme:alice", { provider: "tasks" });
+    expect(done.status).toBe(200);
+    const connection = await made.connections.getUserConnection({
+      provider: "tasks",
+      tenantId: "acme",
+      userId: "alice",
+    });
+    expect(connection.value).toBeTruthy();
+    const answer = await ping(made, { provider: "tasks", tenantId: "acme", userId: "alice" });
+    expect(answer.status).toBe(200);
+  });
+
+  it("keeps a tenant's servers to that tenant, and a user's server to that user", async () => {
+    await start();
+    const made = host();
+    expect((await addServer(made, "acme:alice", { url: sandbox.url, name: "tasks" })).status).toBe(
+      201,
+    );
+    expect(await providerNames(made, "globex:bob")).not.toContain("tasks");
+    expect(await providerNames(made, "acme:carol")).not.toContain("tasks");
+    for (const user of ["globex:bob", "acme:carol"]) {
+      const response = await made.app.request(
+        `${MOUNT}/connect/tasks`,
+        asUser(user, { method: "POST", body: "{}" }),
+      );
+      expect(response.status).toBe(404);
+      expect((await json(response)).error.code).toBe("unknown_provider");
+    }
+    const taken = await addServer(made, "acme:carol", { url: sandbox.url });
+    expect(taken.status).toBe(409);
+    expect((await json(taken)).error.code).toBe("mcp_server_exists");
+    const workspace = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice:admin", { method: "POST", body: '{"visibility":"workspace"}' }),
+    );
+    expect(workspace.status).toBe(400);
+    // Another tenant may add the same URL under the same name: names are per tenant.
+    expect((await addServer(made, "globex:bob", { url: sandbox.url, name: "tasks" })).status).toBe(
+      201,
+    );
+  });
+
+  it("lets only admins add workspace servers, which every member then sees", async () => {
+    await start();
+    const made = host();
+    const refused = await addServer(made, "acme:carol", {
+      url: sandbox.url,
+      visibility: "workspace",
+    });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).error.code).toBe("forbidden");
+    expect(sandbox.mcpStats.mcpRequests).toBe(0);
+
+    const added = await addServer(made, "acme:alice:admin", {
+      url: sandbox.url,
+      name: "tasks",
+      visibility: "workspace",
+    });
+    expect(added.status).toBe(201);
+    expect(await providerNames(made, "acme:carol")).toContain("tasks");
+    const done = await connectThroughSandbox(made.app, "acme:carol", { provider: "tasks" });
+    expect(done.status).toBe(200);
+  });
+
+  it("returns the existing server for the same canonical URL", async () => {
+    await start();
+    const made = host();
+    const first = await json(await addServer(made, "acme:alice", { url: sandbox.url }));
+    const again = await addServer(made, "acme:alice", {
+      url: `${sandbox.url}#tools`,
+      name: "other",
+    });
+    expect(again.status).toBe(200);
+    expect((await json(again)).server.id).toBe(first.server.id);
+    expect(first.server.name).toBe(serverNameFrom(sandbox.url));
+    expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+
+  it("refuses loopback unless the host allows private networks, and bad URLs", async () => {
+    await start();
+    const made = host(false);
+    for (const url of [sandbox.url, sandbox.url.replace(/^http:/, "https:"), "not a url"]) {
+      const response = await addServer(made, "acme:alice", { url });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.code).toBe("invalid_request");
+    }
+    expect(sandbox.mcpStats.mcpRequests).toBe(0);
+    expect(await providerNames(made, "acme:alice")).toEqual([]);
+  });
+
+  it("answers 504 for a server that does not answer, and saves nothing", async () => {
+    const gone = await startMcpSandbox();
+    const url = gone.url;
+    await gone.close();
+    const made = host();
+    const response = await addServer(made, "acme:alice", { url });
+    expect(response.status).toBe(504);
+    expect((await json(response)).error).toMatchObject({ code: "provider_unreachable" });
+    expect(await providerNames(made, "acme:alice")).toEqual([]);
+  });
+
+  it("survives a restart: listed, and the connection still works", async () => {
+    await start();
+    const first = host();
+    await addServer(first, "acme:alice", { url: sandbox.url, name: "tasks" });
+    const done = await connectThroughSandbox(first.app, "acme:alice", { provider: "tasks" });
+    expect(done.status).toBe(200);
+    await first.connections.close();
+
+    const restarted = host();
+    await restarted.connections.ready();
+    const listed = await json(
+      await restarted.app.request(`${MOUNT}/providers`, asUser("acme:alice")),
+    );
+    // Not discovered again until it is used: listing does no network I/O.
+    expect(listed.providers).toEqual([
+      expect.objectContaining({ name: "tasks", configured: false }),
+    ]);
+    const answer = await ping(restarted, { provider: "tasks", tenantId: "acme", userId: "alice" });
+    expect(answer.status).toBe(200);
+    expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+});
+
+describe("serverNameFrom()", () => {
+  it("names a server by its host and port, in kebab-case starting with a letter", () => {
+    expect(serverNameFrom("https://mcp.example.com/mcp")).toBe("mcp-example-com");
+    expect(serverNameFrom("http://127.0.0.1:8123/mcp")).toBe("mcp-127-0-0-1-8123");
+  });
+});
+
+describe("canonicalServerUrl()", () => {
+  it("drops the fragment and a default port, and refuses credentials and http", () => {
+    expect(canonicalServerUrl("https://MCP.Example.com:443/mcp#x", false)).toBe(
+      "https://mcp.example.com/mcp",
+    );
+    expect(() => canonicalServerUrl("http://mcp.example.com/mcp", false)).toThrow(/https/);
+    expect(() => canonicalServerUrl("https://a:b@mcp.example.com/", false)).toThrow(/credentials/);
+  });
+});
