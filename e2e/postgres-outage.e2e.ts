@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
-import { type Sandbox, startSandbox } from "@x/sandbox";
+import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
 import { attio, createConnections, postgresStore } from "@x/server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -77,14 +77,7 @@ async function connect(user: string): Promise<number> {
   });
   if (started.status !== 200) return started.status;
   const { authorizeUrl } = (await started.json()) as { authorizeUrl: string };
-  const page = await (await fetch(authorizeUrl)).text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  const decision = await fetch(`${sandbox.url}/authorize/decision`, {
-    method: "POST",
-    body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
-    redirect: "manual",
-  });
-  const callback = new URL(decision.headers.get("location") ?? "");
+  const callback = await answerConsent(authorizeUrl);
   return (await app.request(`${callback.pathname}${callback.search}`, { headers: headers(user) }))
     .status;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Sandbox, startSandbox } from "@x/sandbox";
+import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Instance, startInstance } from "./support/instances";
 import { createScratchDatabase } from "./support/scratch-database";
@@ -43,14 +43,7 @@ async function connect(instance: Instance) {
     body: "{}",
   });
   const { authorizeUrl } = (await started.json()) as { authorizeUrl: string };
-  const page = await (await fetch(authorizeUrl)).text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  const decision = await fetch(`${sandbox.url}/authorize/decision`, {
-    method: "POST",
-    body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
-    redirect: "manual",
-  });
-  const callback = new URL(decision.headers.get("location") ?? "");
+  const callback = await answerConsent(authorizeUrl);
   const landed = await fetch(`${instance.url}${callback.pathname}${callback.search}`, { headers });
   expect(landed.status).toBe(200);
 }

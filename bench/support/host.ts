@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { answerConsent } from "@x/sandbox";
 import {
   attio,
   type Connections,
@@ -67,14 +68,7 @@ export async function connectAttio(app: Hono | Send, user: string): Promise<void
   });
   if (started.status !== 200) throw new Error(`connect: ${started.status} ${await started.text()}`);
   const { authorizeUrl } = (await started.json()) as { authorizeUrl: string };
-  const page = await (await fetch(authorizeUrl)).text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  const decision = await fetch(new URL("/authorize/decision", authorizeUrl), {
-    method: "POST",
-    body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
-    redirect: "manual",
-  });
-  const callback = new URL(decision.headers.get("location") ?? "", authorizeUrl);
+  const callback = await answerConsent(authorizeUrl);
   const landed = await send(`${callback.pathname}${callback.search}`, {
     headers: headersFor(user),
   });

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { type Sandbox, startSandbox } from "@x/sandbox";
+import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
 import { type Instance, startInstance } from "../../support/instances";
 import { createScratchDatabase } from "../../support/scratch-database";
 
@@ -72,15 +72,7 @@ export async function startFleet(size = 4) {
     checkBody("connect start", startBody);
     if (started.status !== 200) throw new Error(`connect start ${started.status}: ${startBody}`);
     const { authorizeUrl } = JSON.parse(startBody) as { authorizeUrl: string };
-    const page = await (await fetch(authorizeUrl)).text();
-    const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1] ?? "";
-    const decision = await fetch(`${sandbox.url}/authorize/decision`, {
-      method: "POST",
-      body: new URLSearchParams({ request_id: requestId, decision: "allow" }),
-      redirect: "manual",
-    });
-    await decision.arrayBuffer();
-    const callback = new URL(decision.headers.get("location") ?? "");
+    const callback = await answerConsent(authorizeUrl);
     const landed = await fetch(`${instance.url}${callback.pathname}${callback.search}`, {
       headers: headers(user),
     });

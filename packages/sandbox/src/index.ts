@@ -1,5 +1,6 @@
 export { createSandboxApp, type SandboxApp, type SandboxAppOptions } from "./app";
 export { defaultSandboxClient, type SandboxClient } from "./clients";
+export { answerConsent } from "./consent-answer";
 export {
   AttioApiError,
   OAuthError,

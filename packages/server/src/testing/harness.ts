@@ -1,3 +1,4 @@
+import { answerConsent } from "@x/sandbox";
 import { Hono } from "hono";
 import { type ConnectionsOptions, createConnections } from "../create-connections";
 import type { ConnectionEvent } from "../events";
@@ -63,26 +64,8 @@ export function asUser(user: string, init: RequestInit = {}): RequestInit {
   return { ...init, headers };
 }
 
-/** Plays the person on the sandbox's consent page: loads it, then presses Allow or Deny. */
-export async function consent(
-  authorizeUrl: string,
-  decision: "allow" | "deny" = "allow",
-): Promise<URL> {
-  const page = await fetch(authorizeUrl);
-  const html = await page.text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
-  if (!requestId) throw new Error(`no consent form at ${authorizeUrl}: ${page.status}`);
-  // The form's action follows the issuer's path (e.g. /tenant1/authorize/decision).
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? "/authorize/decision";
-  const answer = await fetch(new URL(action, authorizeUrl), {
-    method: "POST",
-    body: new URLSearchParams({ request_id: requestId, decision }),
-    redirect: "manual",
-  });
-  const location = answer.headers.get("location");
-  if (!location) throw new Error(`consent did not redirect: ${answer.status}`);
-  return new URL(location);
-}
+/** Plays the person on the sandbox's consent page. */
+export const consent = answerConsent;
 
 /** Test bodies are checked by the assertions that read them. */
 // biome-ignore lint/suspicious/noExplicitAny: the assertions are the type check
