@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { createConnectClient } from "./client";
-import { ConnectError, isConnectionRequired } from "./errors";
+import { ConnectError, isConnectionRequired, isInsufficientScope } from "./errors";
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -114,6 +114,46 @@ describe("errors", () => {
     await expect(client.providers()).rejects.toMatchObject({ code: "network_error" });
   });
 
+  test("an insufficient_scope body keeps the scopes a step-up must ask for", async () => {
+    const body = {
+      error: {
+        code: "insufficient_scope",
+        message: "tasks needs more access",
+        provider: "tasks",
+        scopes: ["task:read", "task:read-write"],
+      },
+    };
+    const { client } = setup(() => json(body, 403));
+    const error = await client.connections().catch((caught) => caught);
+    expect(error).toMatchObject({
+      code: "insufficient_scope",
+      provider: "tasks",
+      scopes: ["task:read", "task:read-write"],
+      status: 403,
+    });
+    expect(isInsufficientScope(error)).toBe(true);
+    expect(isConnectionRequired(error)).toBe(false);
+    expect(isInsufficientScope({ code: "insufficient_scope", provider: "tasks" })).toBe(false);
+    expect(isInsufficientScope(new ConnectError("forbidden"))).toBe(false);
+  });
+
+  test("addMcpServer posts the URL and options and returns the server and its provider", async () => {
+    const added = {
+      server: { id: "s1", name: "tasks", url: "https://mcp.test/mcp" },
+      provider: { name: "tasks" },
+    };
+    const { fetch, client } = setup(() => json(added, 201));
+    expect(await client.addMcpServer("https://mcp.test/mcp", { visibility: "workspace" })).toEqual(
+      added,
+    );
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe("/api/connections/mcp-servers");
+    expect(JSON.parse(String(init!.body))).toEqual({
+      url: "https://mcp.test/mcp",
+      visibility: "workspace",
+    });
+  });
+
   test("isConnectionRequired recognises reauth and plain error bodies, nothing else", () => {
     expect(isConnectionRequired({ code: "reauth_required", provider: "attio" })).toBe(true);
     expect(isConnectionRequired(new ConnectError("forbidden"))).toBe(false);
@@ -166,7 +206,7 @@ describe("connect in a popup", () => {
       events.push("fetch resolved");
       return json(started);
     });
-    const result = client.connect("attio", { visibility: "workspace" });
+    const result = client.connect("attio", { visibility: "workspace", scopes: ["task:read"] });
     return { fetch, result, release };
   };
 
@@ -193,7 +233,11 @@ describe("connect in a popup", () => {
     await vi.waitFor(() => expect(popup.location.href).toBe(started.authorizeUrl));
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe("/api/connections/connect/attio");
-    expect(JSON.parse(String(init!.body))).toEqual({ mode: "popup", visibility: "workspace" });
+    expect(JSON.parse(String(init!.body))).toEqual({
+      mode: "popup",
+      visibility: "workspace",
+      scopes: ["task:read"],
+    });
     post(success);
     await expect(result).resolves.toEqual({
       status: "success",
@@ -341,13 +385,19 @@ describe("connect when the popup is blocked", () => {
     const assign = vi.fn();
     vi.stubGlobal("location", { href: "http://localhost:3000/", assign });
     const { fetch, client } = setup(() => json(started));
-    void client.connect("attio", { mode: "redirect", returnTo: "/done", visibility: "user" });
+    void client.connect("attio", {
+      mode: "redirect",
+      returnTo: "/done",
+      visibility: "user",
+      scopes: ["task:read-write"],
+    });
     await vi.waitFor(() => expect(assign).toHaveBeenCalledWith(started.authorizeUrl));
     expect(open).not.toHaveBeenCalled();
     expect(JSON.parse(String(fetch.mock.calls[0]![1]!.body))).toEqual({
       mode: "redirect",
       visibility: "user",
       returnTo: "/done",
+      scopes: ["task:read-write"],
     });
   });
 });

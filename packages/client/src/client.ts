@@ -2,14 +2,16 @@ import { ConnectError, errorFromBody } from "./errors";
 import { openPopup, waitForResult } from "./popup";
 import { pathWithoutConnectResult } from "./redirect";
 import type {
+  AddMcpServerOptions,
   Connection,
   ConnectOptions,
   ConnectResult,
   ConnectStart,
   FlowOutcome,
+  McpServer,
+  McpServerWithProvider,
   Provider,
   SaveSecretOptions,
-  Visibility,
 } from "./types";
 
 export type ConnectClientOptions = {
@@ -51,11 +53,12 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
     request<ConnectStart>("POST", `/connect/${encode(provider)}`, "", body);
   const flow = (flowId: string) => request<FlowOutcome>("GET", `/flows/${encode(flowId)}`);
 
-  const redirect = async (provider: string, visibility?: Visibility, returnTo?: string) => {
+  const redirect = async (provider: string, options: ConnectOptions) => {
     const { authorizeUrl } = await start(provider, {
       mode: "redirect",
-      visibility,
-      returnTo: returnTo ?? pathWithoutConnectResult(location.href),
+      visibility: options.visibility,
+      returnTo: options.returnTo ?? pathWithoutConnectResult(location.href),
+      scopes: options.scopes,
     });
     location.assign(authorizeUrl);
     // The page is leaving; settling would only flash a result the user never sees.
@@ -63,8 +66,8 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
   };
 
   const connect = (provider: string, options: ConnectOptions = {}): Promise<ConnectResult> => {
-    const { mode, visibility, returnTo } = options;
-    if (mode === "redirect") return redirect(provider, visibility, returnTo);
+    const { mode, visibility, scopes } = options;
+    if (mode === "redirect") return redirect(provider, options);
     // Synchronously, before any await: the click's user activation must still be live.
     const popup = openPopup(`x-connect-${provider}`);
     if (!popup) {
@@ -72,9 +75,9 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
         const message = "The browser blocked the popup";
         return Promise.reject(new ConnectError("popup_blocked", message, { provider }));
       }
-      return redirect(provider, visibility, returnTo);
+      return redirect(provider, options);
     }
-    return start(provider, { mode: "popup", visibility }).then(
+    return start(provider, { mode: "popup", visibility, scopes }).then(
       ({ authorizeUrl, flowId, nonce }) => {
         popup.location.href = authorizeUrl;
         const origin = new URL(base, location.href).origin;
@@ -105,5 +108,12 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
     check: (id: string) =>
       request<Connection>("POST", `/connections/${encode(id)}/check`, "connection"),
     flow,
+    mcpServers: () => request<McpServerWithProvider[]>("GET", "/mcp-servers", "servers"),
+    /** Adds an MCP server by its URL, after the server discovered it; answers the existing one. */
+    addMcpServer: (url: string, options: AddMcpServerOptions = {}) =>
+      request<{ server: McpServer; provider: Provider }>("POST", "/mcp-servers", undefined, {
+        url,
+        ...options,
+      }),
   };
 };

@@ -9,6 +9,7 @@ export type ConnectErrorCode =
   | "provider_not_configured"
   | "connection_required"
   | "reauth_required"
+  | "insufficient_scope"
   | "invalid_state"
   | "consent_denied"
   | "provider_error"
@@ -20,19 +21,27 @@ export type ConnectErrorCode =
   // A newer server may send codes this client does not know yet.
   | (string & {});
 
-export type ConnectErrorDetails = { provider?: string; status?: number; cause?: unknown };
+export type ConnectErrorDetails = {
+  provider?: string;
+  status?: number;
+  /** insufficient_scope: the scopes the provider said the request needs. */
+  scopes?: string[];
+  cause?: unknown;
+};
 
 export class ConnectError extends Error {
   override name = "ConnectError";
   code: ConnectErrorCode;
   provider?: string;
   status?: number;
+  scopes?: string[];
 
   constructor(code: ConnectErrorCode, message: string = code, details: ConnectErrorDetails = {}) {
     super(message, details);
     this.code = code;
     this.provider = details.provider;
     this.status = details.status;
+    this.scopes = details.scopes;
   }
 }
 
@@ -51,13 +60,27 @@ export const isConnectionRequired = (
   return code === "connection_required" || code === "reauth_required";
 };
 
+/**
+ * True when the provider accepted the connection but wants more scopes for the request: connect
+ * again with `{ scopes }` (a step-up). Duck-typed like isConnectionRequired.
+ */
+export const isInsufficientScope = (
+  error: unknown,
+): error is { code: "insufficient_scope"; provider: string; scopes: string[]; message: string } => {
+  const candidate = error as { code?: unknown; scopes?: unknown } | null;
+  return candidate?.code === "insufficient_scope" && Array.isArray(candidate.scopes);
+};
+
 /** Maps a non-2xx response body `{ error: { code, message, provider? } }` to a ConnectError. */
 export const errorFromBody = (status: number, body: unknown): ConnectError => {
-  const error = (body as { error?: { code?: string; message?: string; provider?: string } } | null)
-    ?.error;
+  const error = (
+    body as {
+      error?: { code?: string; message?: string; provider?: string; scopes?: string[] };
+    } | null
+  )?.error;
   return new ConnectError(
     error?.code ?? (status >= 500 ? "provider_error" : "invalid_request"),
     error?.message ?? `HTTP ${status}`,
-    { provider: error?.provider, status },
+    { provider: error?.provider, status, scopes: error?.scopes },
   );
 };

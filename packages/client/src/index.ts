@@ -4,6 +4,7 @@ export {
   type ConnectErrorCode,
   type ConnectErrorDetails,
   isConnectionRequired,
+  isInsufficientScope,
 } from "./errors";
 export {
   type ConnectRedirectResult,
@@ -12,12 +13,15 @@ export {
   readConnectResult,
 } from "./redirect";
 export type {
+  AddMcpServerOptions,
   Connection,
   ConnectMode,
   ConnectOptions,
   ConnectResult,
   ConnectStart,
   FlowOutcome,
+  McpServer,
+  McpServerWithProvider,
   Provider,
   SaveSecretOptions,
   Visibility,

@@ -38,6 +38,11 @@ export type ConnectOptions = {
   visibility?: Visibility;
   /** Redirect mode: a path starting with one "/"; defaults to the current page. */
   returnTo?: string;
+  /**
+   * Step-up: scopes needed on top of those the connection holds (an `insufficient_scope`
+   * error's `scopes`). The user consents to the union, and the same connection is updated.
+   */
+  scopes?: string[];
 };
 
 export type ConnectResult = { status: "success"; provider: string; connectionId?: string };
@@ -54,3 +59,24 @@ export type FlowOutcome = {
 };
 
 export type SaveSecretOptions = { visibility?: Visibility; name?: string };
+
+/** An MCP server added at run time (`POST /mcp-servers`); its provider is listed with the rest. */
+export type McpServer = {
+  id: string;
+  name: string;
+  displayName: string;
+  url: string;
+  visibility: Visibility;
+  createdAt: string;
+};
+
+/** GET /mcp-servers: each server with the provider to connect it by. */
+export type McpServerWithProvider = McpServer & { provider: Provider };
+
+export type AddMcpServerOptions = {
+  /** "workspace" (admins only) lets every member connect it; default "user". */
+  visibility?: Visibility;
+  /** The provider name (kebab-case); default: derived from the URL's host. */
+  name?: string;
+  displayName?: string;
+};

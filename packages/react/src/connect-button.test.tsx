@@ -171,3 +171,17 @@ describe("ConnectButton", () => {
     expect(button().textContent).toBe("Link CRM");
   });
 });
+
+describe("ConnectButton with scopes (step-up)", () => {
+  test("a connection holding every scope is connected; one lacking some asks for more access", async () => {
+    const held = createFakeServer({ connections: [makeConnection({ scopes: ["a", "b"] })] });
+    const first = await renderButton({ scopes: ["a"] }, held);
+    await waitFor(() => expect(button().dataset.state).toBe("connected"));
+    first.unmount();
+
+    const lacking = createFakeServer({ connections: [makeConnection({ scopes: ["a"] })] });
+    await renderButton({ scopes: ["a", "b"] }, lacking);
+    await waitFor(() => expect(button().dataset.state).toBe("needs_scopes"));
+    expect(button().textContent).toBe("Grant Attio more access");
+  });
+});

@@ -7,12 +7,18 @@ export type ConnectButtonState =
   | "connecting"
   | "connected"
   | "needs_reconnect"
+  | "needs_scopes"
   | "not_configured";
 
 export type ConnectButtonProps = {
   provider: string;
   mode?: ConnectMode;
   visibility?: Visibility;
+  /**
+   * Scopes the connection must hold (a step-up, e.g. an insufficient_scope error's `scopes`).
+   * A connection without them shows "Grant more access"; the user consents to the union.
+   */
+  scopes?: string[];
   onSuccess?: (result: ConnectResult) => void;
   onError?: (error: ConnectError) => void;
   /** A label, or a render function of the state for full control of the content. */
@@ -27,7 +33,9 @@ const label = (state: ConnectButtonState, displayName: string) =>
       ? "Connected"
       : state === "needs_reconnect"
         ? `Reconnect ${displayName}`
-        : `Connect ${displayName}`;
+        : state === "needs_scopes"
+          ? `Grant ${displayName} more access`
+          : `Connect ${displayName}`;
 
 /** The message a screen reader hears, and a sighted user reads beside the button. */
 const statusText = (state: ConnectButtonState, displayName: string, error: ConnectError | null) =>
@@ -41,6 +49,7 @@ export const ConnectButton = ({
   provider,
   mode,
   visibility,
+  scopes,
   onSuccess,
   onError,
   children,
@@ -57,9 +66,11 @@ export const ConnectButton = ({
       ? "not_configured"
       : connection?.status === "auth_failed"
         ? "needs_reconnect"
-        : connection?.status === "active"
-          ? "connected"
-          : "idle";
+        : connection?.status !== "active"
+          ? "idle"
+          : scopes?.some((scope) => !connection.scopes.includes(scope))
+            ? "needs_scopes"
+            : "connected";
 
   return (
     <>
@@ -73,7 +84,7 @@ export const ConnectButton = ({
         disabled={state === "not_configured"}
         onClick={() => {
           // No await before connect: the popup must open inside this click.
-          if (!isPending) connect(provider, { mode, visibility }, { onSuccess, onError });
+          if (!isPending) connect(provider, { mode, visibility, scopes }, { onSuccess, onError });
         }}
       >
         {typeof children === "function" ? children(state) : (children ?? label(state, displayName))}

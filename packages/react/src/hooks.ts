@@ -1,5 +1,6 @@
 import { type MutateOptions, useMutation, useQuery } from "@tanstack/react-query";
 import type {
+  AddMcpServerOptions,
   ConnectClient,
   ConnectError,
   Connection,
@@ -25,6 +26,15 @@ export const useProviders = () => {
   const { client, queryClient } = useContextValue();
   return useQuery<Awaited<ReturnType<ConnectClient["providers"]>>, ConnectError>(
     { queryKey: queryKeys.providers, queryFn: client.providers, staleTime: 300_000 },
+    queryClient,
+  );
+};
+
+/** The MCP servers added at run time that the user may see. */
+export const useMcpServers = () => {
+  const { client, queryClient } = useContextValue();
+  return useQuery<Awaited<ReturnType<ConnectClient["mcpServers"]>>, ConnectError>(
+    { queryKey: queryKeys.mcpServers, queryFn: client.mcpServers },
     queryClient,
   );
 };
@@ -106,3 +116,20 @@ export const useSaveSecret = () =>
       { provider, secret, ...options }: { provider: string; secret: string } & SaveSecretOptions,
     ) => client.saveSecret(provider, secret, options),
   );
+
+/** Adds an MCP server by URL; it then shows in useMcpServers() and useProviders(). */
+export const useAddMcpServer = () => {
+  const { client, queryClient } = useContextValue();
+  return useMutation<
+    Awaited<ReturnType<ConnectClient["addMcpServer"]>>,
+    ConnectError,
+    { url: string } & AddMcpServerOptions
+  >(
+    {
+      mutationFn: ({ url, ...options }) => client.addMcpServer(url, options),
+      // The server list and the provider catalogue both gained one.
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.all }),
+    },
+    queryClient,
+  );
+};

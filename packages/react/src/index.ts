@@ -8,11 +8,13 @@ export { ConnectionList, type ConnectionListProps } from "./connection-list";
 export { ConnectionRequired, type ConnectionRequiredProps } from "./connection-required";
 export {
   pickConnection,
+  useAddMcpServer,
   useConnect,
   useConnectClient,
   useConnection,
   useConnections,
   useDisconnect,
+  useMcpServers,
   useProvider,
   useProviders,
   useRename,

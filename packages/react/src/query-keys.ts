@@ -3,4 +3,5 @@ export const queryKeys = {
   all: ["x-connect"],
   providers: ["x-connect", "providers"],
   connections: ["x-connect", "connections"],
+  mcpServers: ["x-connect", "mcp-servers"],
 } as const;

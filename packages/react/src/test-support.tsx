@@ -2,7 +2,7 @@
 // a render helper. Nothing in index.ts imports it, so it never reaches the bundle.
 import { QueryClient } from "@tanstack/react-query";
 import { cleanup, configure, type RenderResult, render } from "@testing-library/react";
-import type { Connection, Provider } from "@x/client";
+import type { Connection, McpServerWithProvider, Provider } from "@x/client";
 import type { ReactNode } from "react";
 import { afterEach, vi } from "vitest";
 import { ConnectionsProvider } from "./provider";
@@ -62,7 +62,8 @@ type Recorded = { method: string; path: string; body: unknown };
 export const createFakeServer = (
   seed: { providers?: Provider[]; connections?: Connection[] } = {},
 ) => {
-  const providers = seed.providers ?? [attio, github, openai];
+  const providers = [...(seed.providers ?? [attio, github, openai])];
+  const mcpServers: McpServerWithProvider[] = [];
   let connections = [...(seed.connections ?? [])];
   const requests: Recorded[] = [];
   const failures = new Map<string, Failure>();
@@ -92,6 +93,28 @@ export const createFakeServer = (
 
     if (method === "GET" && resource === "providers") return reply({ providers });
     if (method === "GET" && resource === "connections") return reply({ connections });
+    if (method === "GET" && resource === "mcp-servers") return reply({ servers: mcpServers });
+    if (method === "POST" && resource === "mcp-servers") {
+      const name = new URL(body.url).hostname.replaceAll(".", "-");
+      const provider: Provider = {
+        name,
+        displayName: name,
+        kind: "oauth2",
+        configured: true,
+        scopes: [],
+      };
+      const server = {
+        id: `mcp-${++counter}`,
+        name,
+        displayName: name,
+        url: body.url,
+        visibility: body.visibility ?? "user",
+        createdAt: "2025-01-01T00:00:00Z",
+      };
+      providers.push(provider);
+      mcpServers.push({ ...server, provider });
+      return reply({ server, provider }, 201);
+    }
     if (method === "POST" && resource === "connect") {
       const provider = providers.find((candidate) => candidate.name === id);
       if (!provider) return fail({ status: 404, code: "unknown_provider", message: "Unknown" });

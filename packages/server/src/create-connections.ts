@@ -11,13 +11,14 @@ import {
   type CredentialResult,
   createCredentialReader,
 } from "./credentials/get-credential";
-import { ConnectionRequiredError, ConnectionsError } from "./errors";
+import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } from "./errors";
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
 import { createMcpAuthProvider } from "./mcp/auth-provider";
 import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
 import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
 import { createMcpServerRegistry } from "./mcp/servers";
+import { insufficientScopeOf } from "./oauth/bearer-challenge";
 import type { Provider } from "./providers/types";
 import { createRoutes } from "./routes/routes";
 import type { Runtime } from "./runtime";
@@ -212,7 +213,7 @@ export function createConnections(options: ConnectionsOptions) {
     getCredential,
     /**
      * fetch() with the connection's credential as a Bearer token; a 401 gets one forced refresh
-     * and one retry.
+     * and one retry; a 403 `insufficient_scope` throws InsufficientScopeError (a step-up).
      */
     async fetch(
       request: CredentialRequest,
@@ -227,13 +228,19 @@ export function createConnections(options: ConnectionsOptions) {
         );
         return fetch(input, { ...init, headers });
       };
+      const answer = async (response: Response) => {
+        const needed = insufficientScopeOf(response);
+        if (!needed) return response;
+        await response.body?.cancel();
+        throw new InsufficientScopeError(request.provider, needed);
+      };
       const credential = await getCredential(request);
       const first = await send(credential);
-      if (first.status !== 401 || credential.type !== "oauth2") return first;
+      if (first.status !== 401 || credential.type !== "oauth2") return answer(first);
       await first.body?.cancel();
       const row = await findConnectionById(await db(), credential.connectionId);
       if (!row) throw new ConnectionRequiredError(request.provider);
-      return send(await reader.forRow(row, { forceRefresh: true }));
+      return answer(await send(await reader.forRow(row, { forceRefresh: true })));
     },
     async listConnections(filter: {
       tenantId: string;
@@ -274,17 +281,25 @@ export function createConnections(options: ConnectionsOptions) {
      * are refreshed by the kit; with no connection, calls throw ConnectionRequiredError.
      */
     mcpAuthProvider(request: { provider: string; tenantId: string; userId?: string }) {
-      const provider = providers.get(request.provider);
-      if (!isMcpProvider(provider)) {
-        throw new ConnectionsError("unknown_provider", `${request.provider} is not an MCP server`);
-      }
       return createMcpAuthProvider({
-        provider,
+        name: request.provider,
         redirectUri,
-        accessToken: async () => {
+        provider: async () => {
+          if (!ready) await api.ready();
+          const provider = await runtime.findProvider(request.provider, request);
+          if (!isMcpProvider(provider)) {
+            throw new ConnectionsError(
+              "unknown_provider",
+              `${request.provider} is not an MCP server`,
+              { provider: request.provider },
+            );
+          }
+          return provider;
+        },
+        credential: async () => {
           const credential = await getCredential(request);
           if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
-          return { accessToken: credential.accessToken, expiresAt: credential.expiresAt };
+          return credential;
         },
         forceRefresh: async () => {
           const credential = await getCredential(request);

@@ -28,6 +28,27 @@ export class ReauthRequiredError extends ConnectionsError {
   }
 }
 
+/**
+ * The provider accepted the token but wants more scopes for this request (RFC 6750 §3.1, a 403
+ * with `error="insufficient_scope"`). Connecting again with `scopes` asks the user for the union
+ * of what the connection holds and what is needed, and updates the same connection.
+ */
+export class InsufficientScopeError extends ConnectionsError {
+  /** What the provider said the request needs; may overlap with what is already granted. */
+  readonly scopes: string[];
+  constructor(provider: string, scopes: string[]) {
+    super(
+      "insufficient_scope",
+      scopes.length > 0
+        ? `${provider} needs more access for this: ${scopes.join(" ")}`
+        : `${provider} needs more access for this`,
+      { provider },
+    );
+    this.name = "InsufficientScopeError";
+    this.scopes = scopes;
+  }
+}
+
 export const errorStatus: Record<string, number> = {
   unauthenticated: 401,
   csrf_rejected: 403,
@@ -43,6 +64,7 @@ export const errorStatus: Record<string, number> = {
   provider_not_configured: 409,
   connection_required: 409,
   reauth_required: 409,
+  insufficient_scope: 403,
   provider_error: 502,
   provider_unreachable: 504,
   store_unavailable: 503,

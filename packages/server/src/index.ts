@@ -6,7 +6,12 @@ export {
   createConnections,
 } from "./create-connections";
 export type { CredentialRequest, CredentialResult } from "./credentials/get-credential";
-export { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "./errors";
+export {
+  ConnectionRequiredError,
+  ConnectionsError,
+  InsufficientScopeError,
+  ReauthRequiredError,
+} from "./errors";
 export type { ConnectionEvent, ConnectionEventType, OnEvent } from "./events";
 export type { Identify, Identity } from "./identity";
 export { type McpOptions, type McpProvider, mcp } from "./mcp/provider";

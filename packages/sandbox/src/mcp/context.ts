@@ -9,6 +9,8 @@ export type McpStats = {
   clientMetadataFetches: number;
   mcpRequests: number;
   unauthorizedMcpRequests: number;
+  /** Calls refused with 403 insufficient_scope (a tool the token's scopes do not cover). */
+  insufficientScopeRequests: number;
 };
 
 export function createMcpStats(): McpStats {
@@ -19,6 +21,7 @@ export function createMcpStats(): McpStats {
     clientMetadataFetches: 0,
     mcpRequests: 0,
     unauthorizedMcpRequests: 0,
+    insufficientScopeRequests: 0,
   };
 }
 

@@ -39,7 +39,7 @@ async function register(body: Record<string, unknown> = {}) {
 /** Authorize with consent, then exchange; returns the token response. */
 async function connect(
   client: { client_id: string; client_secret?: string },
-  options: { resource?: string; tokenResource?: string } = {},
+  options: { resource?: string; tokenResource?: string; scope?: string } = {},
 ) {
   const { verifier, challenge } = createPkce();
   const authorize = new URL(`${sandbox.issuer}/authorize`);
@@ -47,7 +47,7 @@ async function connect(
     response_type: "code",
     client_id: client.client_id,
     redirect_uri: redirectUri,
-    scope: "task:read",
+    scope: options.scope ?? "task:read",
     state: "s",
     code_challenge: challenge,
     code_challenge_method: "S256",
@@ -82,16 +82,18 @@ async function connect(
   return { callback, token, body: await json(token) };
 }
 
-async function listTasks(accessToken: string) {
+async function callTool(accessToken: string, name: string, args: Record<string, unknown> = {}) {
   const client = new Client({ name: "test", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(new URL(sandbox.url), {
     requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
   });
   await client.connect(transport);
-  const result = await client.callTool({ name: "list_tasks", arguments: {} });
+  const result = await client.callTool({ name, arguments: args });
   await client.close();
   return result;
 }
+
+const listTasks = (accessToken: string) => callTool(accessToken, "list_tasks");
 
 describe("the MCP sandbox's resource server", () => {
   it("answers 401 with a challenge naming its metadata and scope (RFC 9728 §5.1)", async () => {
@@ -162,6 +164,41 @@ describe("the MCP sandbox's authorization server", () => {
     const tasks = JSON.parse((result.content as { text: string }[])[0]!.text);
     expect(tasks.length).toBeGreaterThan(0);
     expect(tasks[0]).toHaveProperty("content");
+  });
+
+  it("refuses a tool call the token's scopes do not cover with 403 insufficient_scope", async () => {
+    await start();
+    const { body: client } = await register();
+    const { body: narrow } = await connect(client);
+    const call = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "complete_task", arguments: { id: "x" } },
+    };
+    const refused = await fetch(sandbox.url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${narrow.access_token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify(call),
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toBe(
+      `Bearer error="insufficient_scope", scope="task:read task:read-write", resource_metadata="${sandbox.origin}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(sandbox.mcpStats.insufficientScopeRequests).toBe(1);
+
+    const { body: wide } = await connect(client, { scope: "task:read task:read-write" });
+    const listed = (await listTasks(wide.access_token)).content as { text: string }[];
+    const [first] = JSON.parse(listed[0]!.text);
+    const done = await callTool(wide.access_token, "complete_task", { id: first.id });
+    expect(JSON.parse((done.content as { text: string }[])[0]!.text)).toMatchObject({
+      id: first.id,
+      isCompleted: true,
+    });
   });
 
   it("refuses a resource it does not serve, at authorize and at the token endpoint (RFC 8707)", async () => {

@@ -10,12 +10,14 @@ import {
   requestOptions,
 } from "../oauth/authorization-server";
 import { fetchIdentity } from "../oauth/identity";
+import type { OAuthProvider } from "../providers/types";
 import type { Runtime } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
 import { openCredential } from "./credential";
 import {
   deleteConnection,
   findConnectionById,
+  findConnectionByKey,
   renameConnection,
   saveConnection,
 } from "./repository";
@@ -33,6 +35,26 @@ export async function findVisible(
   if (!row || row.tenantId !== identity.tenantId) throw notFound();
   if (row.visibility === "user" && row.userId !== identity.userId) throw notFound();
   return row;
+}
+
+/**
+ * A step-up asks for everything at once: the provider's scopes, those the connection already
+ * holds and the new ones, so consenting to more never loses what was granted before.
+ */
+export async function stepUpScopes(
+  runtime: Runtime,
+  identity: Identity,
+  provider: OAuthProvider,
+  visibility: "user" | "workspace",
+  needed: string[],
+): Promise<string[]> {
+  const existing = await findConnectionByKey(await runtime.db(), {
+    tenantId: identity.tenantId,
+    provider: provider.name,
+    visibility,
+    userId: identity.userId,
+  });
+  return [...new Set([...provider.scopes, ...(existing?.scopes ?? []), ...needed])];
 }
 
 /** Workspace connections are shared by the tenant: only admins create, rename or delete them. */

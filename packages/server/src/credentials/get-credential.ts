@@ -101,7 +101,10 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
     }
     // The row's expiry column is what the worker and operators see and may move; it decides.
     const expiresAt = row.expiresAt?.getTime();
-    const dueAt = refreshDueAt(expiresAt, runtime.refreshSkewMs);
+    const dueAt = refreshDueAt(
+      { expiresAt, obtainedAt: row.lastRefreshedAt?.getTime() },
+      runtime.refreshSkewMs,
+    );
     if (!forceRefresh && Date.now() < dueAt) return { result: toResult(row, credential), dueAt };
     // Looked up only when refreshing: an added MCP server costs a query, the warm path none.
     const provider = await runtime.findProvider(row.provider, row);
@@ -110,7 +113,13 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
       const refreshed = await refreshConnection(runtime, provider, row);
       return {
         result: toResult(refreshed.row, refreshed.credential),
-        dueAt: refreshDueAt(refreshed.credential.expiresAt, runtime.refreshSkewMs),
+        dueAt: refreshDueAt(
+          {
+            expiresAt: refreshed.credential.expiresAt,
+            obtainedAt: refreshed.row.lastRefreshedAt?.getTime(),
+          },
+          runtime.refreshSkewMs,
+        ),
       };
     } catch (error) {
       // A slow or failing provider is no reason to stop serving a token that still works.

@@ -3,7 +3,7 @@ import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ReauthRequiredError } from "../errors";
 import { pgliteStore } from "../store/pglite-store";
-import { connectThroughSandbox, createHost } from "../testing/harness";
+import { connectThroughSandbox, createHost, makeConnectionsDue } from "../testing/harness";
 
 const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
 let sandbox: Sandbox;
@@ -50,11 +50,30 @@ async function connectWithTtl(ttlSeconds: number) {
   return stats;
 }
 
+async function connectDueForRefresh() {
+  const stats = await connectWithTtl(3600);
+  await makeDue();
+  return stats;
+}
+
+const makeDue = () => makeConnectionsDue(client);
+
 const accessTokenOf = async () => {
   const credential = await host.connections.getCredential(alice);
   if (credential.type !== "oauth2") throw new Error("expected OAuth");
   return credential.accessToken;
 };
+
+/** After makeDue(), the next token a read returns: the update's NOTIFY evicts the warm copy. */
+async function nextRefreshedToken(previous: string): Promise<string> {
+  await makeDue();
+  let seen = await accessTokenOf();
+  for (let attempt = 0; attempt < 50 && seen === previous; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    seen = await accessTokenOf();
+  }
+  return seen;
+}
 
 describe("refresh", () => {
   it("serves a warm token from memory without asking the provider", async () => {
@@ -66,7 +85,7 @@ describe("refresh", () => {
   });
 
   it("refreshes a token that is about to expire once for 50 concurrent callers, all of whom get it", async () => {
-    const before = await connectWithTtl(120);
+    const before = await connectDueForRefresh();
     const tokens = await Promise.all(Array.from({ length: 50 }, accessTokenOf));
     expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
     expect(new Set(tokens).size).toBe(1);
@@ -74,10 +93,9 @@ describe("refresh", () => {
   });
 
   it("stores a rotated refresh token before handing out the access token, so the next refresh works", async () => {
-    // Tokens living 2 minutes are due at once: each sequential read redeems the latest refresh token.
-    const before = await connectWithTtl(120);
+    const before = await connectDueForRefresh();
     const first = await accessTokenOf();
-    const second = await accessTokenOf();
+    const second = await nextRefreshedToken(first);
     expect(second).not.toBe(first);
     expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(2);
     expect((await host.connections.listConnections({ tenantId: "acme" }))[0]?.status).toBe(
@@ -87,9 +105,9 @@ describe("refresh", () => {
 
   it("keeps the old refresh token when the answer brings none", async () => {
     sandbox.knobs.rotateRefreshToken = false;
-    const before = await connectWithTtl(120);
+    const before = await connectDueForRefresh();
     const first = await accessTokenOf();
-    const second = await accessTokenOf();
+    const second = await nextRefreshedToken(first);
     expect(second).not.toBe(first);
     expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(2);
     expect((await host.connections.listConnections({ tenantId: "acme" }))[0]?.status).toBe(
@@ -97,8 +115,16 @@ describe("refresh", () => {
     );
   });
 
+  it("refreshes a token that lives shorter than the skew once, not on every read", async () => {
+    const before = await connectWithTtl(120);
+    const tokens = [];
+    for (let read = 0; read < 5; read++) tokens.push(await accessTokenOf());
+    expect(new Set(tokens).size).toBe(1);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(0);
+  });
+
   it("a 500 keeps serving the still-valid token and never marks the connection failed", async () => {
-    await connectWithTtl(120);
+    await connectDueForRefresh();
     const [row] = (await client.query<{ sealed: string }>("select sealed from x_connections")).rows;
     sandbox.knobs.failNextToken = { status: 500, body: { error: "server_error" } };
     const token = await accessTokenOf();
@@ -117,20 +143,25 @@ describe("refresh", () => {
   });
 
   it("a timeout is treated like a 5xx: the old token, no failure state", async () => {
-    await connectWithTtl(120);
+    const before = await connectDueForRefresh();
+    const [row] = (await client.query<{ sealed: string }>("select sealed from x_connections")).rows;
     sandbox.knobs.latencyMs = 1_500;
     const token = await accessTokenOf();
     expect(token).toMatch(/^sbx_at_/);
+    const [after] = (await client.query<{ sealed: string }>("select sealed from x_connections"))
+      .rows;
+    expect(after?.sealed).toBe(row!.sealed);
     sandbox.knobs.latencyMs = 0;
     const connection = (await host.connections.listConnections({ tenantId: "acme" }))[0];
     expect(connection?.status).toBe("active");
     // The sandbox still answers the abandoned request after its latency: let it, so the next
     // test's counters start clean.
     await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(sandbox.stats.tokenRequests - before.tokenRequests).toBe(1);
   });
 
   it("invalid_grant marks the connection auth_failed, emits the event, and asks for a reconnect", async () => {
-    await connectWithTtl(120);
+    await connectDueForRefresh();
     sandbox.knobs.failNextToken = { status: 400, body: { error: "invalid_grant" } };
     await expect(host.connections.getCredential(alice)).rejects.toBeInstanceOf(ReauthRequiredError);
     const connection = (await host.connections.listConnections({ tenantId: "acme" }))[0];
@@ -159,8 +190,7 @@ describe("refresh", () => {
 
 describe("worker", () => {
   it("refreshes a token due in 2 minutes before anyone asks for it", async () => {
-    const before = await connectWithTtl(120);
-    sandbox.knobs.accessTokenTtlSeconds = 3600;
+    const before = await connectDueForRefresh();
     const report = await host.connections.worker.tick();
     expect(report.refreshed).toBe(1);
     expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);

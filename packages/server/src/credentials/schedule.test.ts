@@ -50,9 +50,29 @@ describe("scheduleFor", () => {
 
 describe("refreshDueAt and backoffMs", () => {
   it("spreads callers over the last fifth of the skew", () => {
-    expect(refreshDueAt(now, 300_000, 0)).toBe(now - 300_000);
-    expect(refreshDueAt(now, 300_000, 0.999)).toBe(now - 300_000 - 59_940);
-    expect(refreshDueAt(undefined, 300_000)).toBe(Number.POSITIVE_INFINITY);
+    expect(refreshDueAt({ expiresAt: now }, 300_000, 0)).toBe(now - 300_000);
+    expect(refreshDueAt({ expiresAt: now }, 300_000, 0.999)).toBe(now - 300_000 - 59_940);
+    expect(refreshDueAt({ expiresAt: undefined }, 300_000)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("refreshes a token that lives shorter than the skew in the second half of its life", () => {
+    // A five-minute token under a five-minute skew would otherwise be due the moment it arrives.
+    const fiveMinutes = { expiresAt: now + 300_000, obtainedAt: now };
+    expect(refreshDueAt(fiveMinutes, 300_000, 0)).toBe(now + 150_000);
+    const hour = { expiresAt: now + 3_600_000, obtainedAt: now };
+    expect(refreshDueAt(hour, 300_000, 0)).toBe(now + 3_300_000);
+    const schedule = scheduleFor(
+      {
+        type: "oauth2",
+        accessToken: "a",
+        refreshToken: "r",
+        tokenType: "bearer",
+        expiresAt: now + 300_000,
+      },
+      settings,
+      now,
+    );
+    expect(schedule.nextRefreshAt?.getTime()).toBe(now + 150_000);
   });
 
   it("doubles the ceiling per failure and caps it", () => {

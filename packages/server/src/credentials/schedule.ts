@@ -19,7 +19,9 @@ export function scheduleFor(
 ): Schedule {
   if (credential.type !== "oauth2") return { nextRefreshAt: null, nextCheckAt: null };
   const beforeExpiry =
-    credential.expiresAt === undefined ? Infinity : credential.expiresAt - settings.refreshSkewMs;
+    credential.expiresAt === undefined
+      ? Infinity
+      : credential.expiresAt - skewFor(credential.expiresAt, now, settings.refreshSkewMs);
   return {
     nextRefreshAt: credential.refreshToken
       ? new Date(Math.min(beforeExpiry, now + IDLE_REFRESH_MS))
@@ -28,14 +30,25 @@ export function scheduleFor(
   };
 }
 
+/**
+ * How long before expiry to refresh: the configured skew, but never more than half the token's
+ * lifetime, or a token that lives shorter than the skew (five-minute MCP tokens) would be
+ * refreshed on every read.
+ */
+export function skewFor(expiresAt: number, obtainedAt: number | undefined, skewMs: number): number {
+  if (obtainedAt === undefined) return skewMs;
+  return Math.min(skewMs, Math.max(0, Math.floor((expiresAt - obtainedAt) / 2)));
+}
+
 /** When a caller should stop trusting a cached token: the skew, minus up to 20% jitter so a fleet spreads out. */
 export function refreshDueAt(
-  expiresAt: number | undefined,
+  token: { expiresAt: number | undefined; obtainedAt?: number | undefined },
   skewMs: number,
   random = Math.random(),
 ): number {
-  if (expiresAt === undefined) return Number.POSITIVE_INFINITY;
-  return expiresAt - skewMs - Math.floor(skewMs * 0.2 * random);
+  if (token.expiresAt === undefined) return Number.POSITIVE_INFINITY;
+  const skew = skewFor(token.expiresAt, token.obtainedAt, skewMs);
+  return token.expiresAt - skew - Math.floor(skew * 0.2 * random);
 }
 
 /** Exponential backoff with full jitter, capped: 2 s, 4 s, 8 s … up to 15 minutes. */

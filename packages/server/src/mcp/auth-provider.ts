@@ -1,12 +1,15 @@
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { ConnectionRequiredError, ConnectionsError } from "../errors";
+import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } from "../errors";
 import type { McpProvider } from "./provider";
 
 export type McpAuthProviderDeps = {
-  provider: McpProvider;
+  /** The provider's name, known before the provider itself is. */
+  name: string;
   redirectUri: string;
-  /** A fresh access token from the vault (refreshed by the kit when due). */
-  accessToken(): Promise<{ accessToken: string; expiresAt: Date | null }>;
+  /** The MCP provider, looked up on first use: a server added at run time lives in the store. */
+  provider(): Promise<McpProvider>;
+  /** A fresh access token from the vault (refreshed by the kit when due) and its scopes. */
+  credential(): Promise<{ accessToken: string; expiresAt: Date | null; scopes: string[] }>;
   /** One forced refresh, for a token the server rejected before its time. */
   forceRefresh(): Promise<void>;
 };
@@ -15,11 +18,16 @@ export type McpAuthProviderDeps = {
  * The MCP SDK's `OAuthClientProvider`, backed by our vault. The SDK never sees a refresh token,
  * a client secret or a code: it only ever gets the current access token, so refreshing stays
  * ours (single flight, leases, rotation). When the SDK would send the user to authorize, there
- * is no connection to use: that is a ConnectionRequiredError, as everywhere in the kit.
+ * is no consent we can give on their behalf: that is a ConnectionRequiredError, or an
+ * InsufficientScopeError when the server asked for scopes the connection lacks (a step-up).
  */
 export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientProvider {
-  const { provider } = deps;
-  const discovery = () => provider.mcp.discovery();
+  // The SDK reads clientMetadata synchronously; by then tokens() has resolved the provider.
+  let resolved: McpProvider | undefined;
+  const provider = async () => {
+    resolved ??= await deps.provider();
+    return resolved;
+  };
   return {
     get redirectUrl() {
       return deps.redirectUri;
@@ -27,20 +35,22 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
     get clientMetadata() {
       return {
         redirect_uris: [deps.redirectUri],
-        client_name: provider.displayName,
+        client_name: resolved?.displayName ?? deps.name,
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
-        token_endpoint_auth_method: provider.clientAuth,
+        token_endpoint_auth_method: resolved?.clientAuth ?? "none",
       };
     },
-    clientInformation() {
-      const found = discovery();
-      if (!provider.clientId || !found) return undefined;
+    async clientInformation() {
+      const known = await provider();
+      const found = known.mcp.discovery();
+      if (!known.clientId || !found) return undefined;
       // Stamped with the issuer, so the SDK never presents it to another server.
-      return { client_id: provider.clientId, issuer: found.authorizationServer.issuer };
+      return { client_id: known.clientId, issuer: found.authorizationServer.issuer };
     },
     async tokens() {
-      const { accessToken, expiresAt } = await deps.accessToken();
+      await provider();
+      const { accessToken, expiresAt } = await deps.credential();
       return {
         access_token: accessToken,
         token_type: "Bearer",
@@ -52,8 +62,8 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
     saveTokens() {
       // Tokens only come from our own connect flow and refresh; the SDK has none to save.
     },
-    discoveryState() {
-      const found = discovery();
+    async discoveryState() {
+      const found = (await provider()).mcp.discovery();
       if (!found) return undefined;
       return {
         authorizationServerUrl: found.authorizationServer.issuer,
@@ -62,21 +72,26 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
         authorizationServerMetadata: found.authorizationServer,
       } as ReturnType<NonNullable<OAuthClientProvider["discoveryState"]>> & object;
     },
-    async redirectToAuthorization() {
-      // The server refused the token we sent. With a connection, one forced refresh: the SDK
-      // fails this call (it expected a redirect) and the next one carries the new token.
-      try {
-        await deps.forceRefresh();
-      } catch (error) {
+    async redirectToAuthorization(authorizationUrl) {
+      // The SDK lands here after a 401 and after a 403 insufficient_scope; the scope it would ask
+      // for tells them apart. Scopes the connection lacks need the user: a step-up.
+      const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
+      const { scopes } = await deps.credential().catch((error: unknown) => {
         if (error instanceof ConnectionsError) throw error;
-        throw new ConnectionRequiredError(provider.name);
+        throw new ConnectionRequiredError(deps.name);
+      });
+      if (asked.some((scope) => !scopes.includes(scope))) {
+        throw new InsufficientScopeError(deps.name, asked);
       }
+      // The server refused a token it should accept: one forced refresh. The SDK fails this call
+      // (it expected a redirect) and the next one carries the new token.
+      await deps.forceRefresh();
     },
     saveCodeVerifier() {},
     codeVerifier() {
       throw new ConnectionsError(
         "invalid_request",
-        `Connect ${provider.name} through the kit's connect flow, not the MCP SDK`,
+        `Connect ${deps.name} through the kit's connect flow, not the MCP SDK`,
       );
     },
   };

@@ -1,5 +1,5 @@
 import { ConnectionsError } from "../errors";
-import { parseBearerChallenge } from "./challenge";
+import { parseBearerChallenge } from "../oauth/bearer-challenge";
 import { guardedFetch, maxAgeMs, type OutboundPolicy } from "./outbound";
 
 export type ProtectedResourceMetadata = {

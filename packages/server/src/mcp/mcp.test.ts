@@ -5,7 +5,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type McpKnobs, type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ConnectionRequiredError } from "../errors";
+import { ConnectionRequiredError, InsufficientScopeError } from "../errors";
+import { connectionsErrorResponse } from "../routes/error-response";
 import { pgliteStore } from "../store/pglite-store";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
 import { type McpOptions, mcp } from "./provider";
@@ -61,20 +62,30 @@ async function connect(made: ReturnType<typeof host>, provider = "tasks") {
   expect(done.status).toBe(200);
 }
 
-async function listTasks(made: ReturnType<typeof host>, provider = "tasks") {
+async function callTool(
+  made: ReturnType<typeof host>,
+  name: string,
+  options: { provider?: string; args?: Record<string, unknown> } = {},
+) {
   const authProvider = made.connections.mcpAuthProvider({
-    provider,
+    provider: options.provider ?? "tasks",
     tenantId: "acme",
     userId: "alice",
   });
   const mcpClient = new Client({ name: "test", version: "1.0.0" });
-  await mcpClient.connect(
-    new StreamableHTTPClientTransport(new URL(sandbox.url), { authProvider }),
-  );
-  const result = await mcpClient.callTool({ name: "list_tasks", arguments: {} });
-  await mcpClient.close();
-  return JSON.parse((result.content as { text: string }[])[0]!.text) as unknown[];
+  try {
+    await mcpClient.connect(
+      new StreamableHTTPClientTransport(new URL(sandbox.url), { authProvider }),
+    );
+    const result = await mcpClient.callTool({ name, arguments: options.args ?? {} });
+    return JSON.parse((result.content as { text: string }[])[0]!.text);
+  } finally {
+    await mcpClient.close();
+  }
 }
+
+const listTasks = (made: ReturnType<typeof host>, provider = "tasks"): Promise<{ id: string }[]> =>
+  callTool(made, "list_tasks", { provider });
 
 describe("mcp(): discovery", () => {
   it("follows the challenge's resource_metadata, registers, connects with resource, and the SDK lists tasks", async () => {
@@ -256,3 +267,135 @@ describe("connections.mcpAuthProvider()", () => {
     expect(sandbox.mcpStats.registrations).toBe(1);
   });
 });
+
+describe("step-up authorization (403 insufficient_scope)", () => {
+  const alice = { provider: "tasks", tenantId: "acme", userId: "alice" };
+
+  it("the SDK's call raises InsufficientScopeError with the scopes the server asked for", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    const [task] = await listTasks(made);
+    const refused = callTool(made, "complete_task", { args: { id: task!.id } });
+    await expect(refused).rejects.toBeInstanceOf(InsufficientScopeError);
+    await expect(refused).rejects.toMatchObject({
+      code: "insufficient_scope",
+      provider: "tasks",
+      scopes: ["task:read", "task:read-write"],
+    });
+    // A step-up is not a broken token: nothing was refreshed and the connection still works.
+    expect(sandbox.stats.refreshGrants).toBe(0);
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+  });
+
+  it("connections.fetch() raises it too, and the JSON error carries the scopes", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    const call = connectionsFetchCall(made, "complete_task");
+    const error = await call.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InsufficientScopeError);
+    const response = connectionsErrorResponse(error as InsufficientScopeError);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: {
+        code: "insufficient_scope",
+        message: "tasks needs more access for this: task:read task:read-write",
+        provider: "tasks",
+        scopes: ["task:read", "task:read-write"],
+      },
+    });
+  });
+
+  it("re-consent asks for the union of granted and needed scopes and updates the same connection", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    const before = await made.connections.listConnections({ tenantId: "acme" });
+    expect(before).toHaveLength(1);
+    expect(before[0]!.scopes).toEqual(["task:read"]);
+
+    const started = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", {
+        method: "POST",
+        body: JSON.stringify({ scopes: ["task:read-write"] }),
+      }),
+    );
+    const authorizeUrl = new URL((await json(started)).authorizeUrl);
+    expect(authorizeUrl.searchParams.get("scope")).toBe("task:read task:read-write");
+    await connectThroughSandbox(made.app, "acme:alice", {
+      provider: "tasks",
+      body: { scopes: ["task:read-write"] },
+    });
+
+    const after = await made.connections.listConnections({ tenantId: "acme" });
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).toBe(before[0]!.id);
+    expect(after[0]!.scopes).toEqual(["task:read", "task:read-write"]);
+    const [task] = await listTasks(made);
+    expect(await callTool(made, "complete_task", { args: { id: task!.id } })).toMatchObject({
+      id: task!.id,
+      isCompleted: true,
+    });
+    expect(await made.connections.getCredential(alice)).toMatchObject({
+      scopes: ["task:read", "task:read-write"],
+    });
+  });
+
+  it("refuses scopes that are not scope tokens", async () => {
+    await start();
+    const made = host();
+    const response = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: JSON.stringify({ scopes: ["a b"] }) }),
+    );
+    expect(response.status).toBe(400);
+    expect((await json(response)).error.code).toBe("invalid_request");
+  });
+});
+
+describe("connections.mcpAuthProvider() for a server added at run time", () => {
+  it("finds the tenant's added server, lists and calls its tools, and hides it from other users", async () => {
+    await start();
+    const made = host([], { mcp: { allowPrivateNetwork: true } });
+    const added = await made.app.request(
+      `${MOUNT}/mcp-servers`,
+      asUser("acme:alice", {
+        method: "POST",
+        body: JSON.stringify({ url: sandbox.url, name: "added" }),
+      }),
+    );
+    expect(added.status).toBe(201);
+    await connect(made, "added");
+    expect((await listTasks(made, "added")).length).toBeGreaterThan(0);
+
+    const bob = made.connections.mcpAuthProvider({
+      provider: "added",
+      tenantId: "acme",
+      userId: "bob",
+    });
+    await expect(bob.tokens()).rejects.toMatchObject({ code: "unknown_provider" });
+  });
+});
+
+/** A tools/call through connections.fetch(), as backend code without the SDK would send it. */
+function connectionsFetchCall(made: ReturnType<typeof host>, name: string) {
+  return made.connections.fetch(
+    { provider: "tasks", tenantId: "acme", userId: "alice" },
+    sandbox.url,
+    {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name, arguments: { id: "x" } },
+      }),
+    },
+  );
+}

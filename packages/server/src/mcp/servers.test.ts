@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { mcpServerResponse } from "../routes/schemas";
+import { mcpServerListResponse, mcpServerResponse } from "../routes/schemas";
 import { pgliteStore } from "../store/pglite-store";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
 import { canonicalServerUrl, serverNameFrom } from "./servers";
@@ -95,6 +95,19 @@ describe("POST /mcp-servers", () => {
     );
     expect(await providerNames(made, "globex:bob")).not.toContain("tasks");
     expect(await providerNames(made, "acme:carol")).not.toContain("tasks");
+    const serversOf = async (user: string) =>
+      mcpServerListResponse.parse(
+        await json(await made.app.request(`${MOUNT}/mcp-servers`, asUser(user))),
+      ).servers;
+    expect(await serversOf("acme:alice")).toEqual([
+      expect.objectContaining({
+        name: "tasks",
+        url: sandbox.url,
+        provider: expect.objectContaining({ name: "tasks", configured: true }),
+      }),
+    ]);
+    expect(await serversOf("acme:carol")).toEqual([]);
+    expect(await serversOf("globex:bob")).toEqual([]);
     for (const user of ["globex:bob", "acme:carol"]) {
       const response = await made.app.request(
         `${MOUNT}/connect/tasks`,

@@ -98,7 +98,8 @@ export function createMcpServerRegistry(deps: {
     return row && isVisibleTo(row, owner) ? providerFor(row) : undefined;
   }
 
-  async function list(identity: Identity): Promise<McpProvider[]> {
+  /** The servers the caller may see (their own and the workspace's), oldest first. */
+  async function list(identity: Identity): Promise<{ row: McpServerRow; provider: McpProvider }[]> {
     const db = await deps.db();
     const rows = await db
       .select()
@@ -110,7 +111,7 @@ export function createMcpServerRegistry(deps: {
         ),
       )
       .orderBy(asc(mcpServers.createdAt));
-    return rows.map(providerFor);
+    return rows.map((row) => ({ row, provider: providerFor(row) }));
   }
 
   async function findByUrl(tenantId: string, url: string): Promise<McpServerRow | undefined> {

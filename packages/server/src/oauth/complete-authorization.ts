@@ -141,7 +141,7 @@ async function exchangeAndSave(
     visibility: flow.visibility,
     userId: flow.userId,
     credential,
-    scopes: grantedScopes(tokens, provider.scopes, provider.scopeSeparator),
+    scopes: grantedScopes(tokens, flow.scopes ?? provider.scopes, provider.scopeSeparator),
     name: account.name,
     handle: account.handle,
     accountId: account.accountId,

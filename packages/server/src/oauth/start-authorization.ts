@@ -16,6 +16,7 @@ export type StartAuthorizationInput = {
   mode: "popup" | "redirect";
   visibility: "user" | "workspace";
   returnTo: string | null;
+  /** Instead of the provider's scopes (a step-up asks for the union). */
   scopes?: string[];
 };
 
@@ -66,6 +67,7 @@ export async function startAuthorization(
     visibility: input.visibility,
     mode: input.mode,
     returnTo: input.returnTo,
+    scopes: input.scopes ?? null,
     messageNonce,
     sealedSecrets: await vault.sealJson(flowScope(identity.tenantId, flowId), secrets),
     expiresAt: new Date(Date.now() + FLOW_LIFETIME_MS),

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { ConnectionsError, errorStatus } from "../errors";
+import { ConnectionsError, errorStatus, InsufficientScopeError } from "../errors";
 import { isStoreUnavailable } from "../store/unavailable";
 
 export function errorBody(error: ConnectionsError) {
@@ -10,6 +10,7 @@ export function errorBody(error: ConnectionsError) {
       code: error.code,
       message: error.message,
       ...(error.provider ? { provider: error.provider } : {}),
+      ...(error instanceof InsufficientScopeError ? { scopes: error.scopes } : {}),
     },
   };
 }

@@ -25,6 +25,7 @@ const ROUTES = [
   "patch /connections/{id}",
   "delete /connections/{id}",
   "post /connections/{id}/check",
+  "get /mcp-servers",
   "post /mcp-servers",
 ];
 
@@ -53,6 +54,7 @@ describe("GET /openapi.json", () => {
         "Error",
         "Flow",
         "McpServer",
+        "McpServerList",
         "Provider",
         "RenameBody",
         "SecretBody",

@@ -6,6 +6,7 @@ import {
   connectStartedResponse,
   errorResponse,
   flowResponse,
+  mcpServerListResponse,
   mcpServerResponse,
   providerResponse,
   renameBody,
@@ -42,6 +43,12 @@ export function openApiDocument(serverUrl: string): JsonObject {
         }),
       },
       "/mcp-servers": {
+        get: operation(
+          "get",
+          "listMcpServers",
+          "The MCP servers added for the caller's tenant that the caller may see, each with its provider",
+          { 200: json("The servers, oldest first", ref("McpServerList")) },
+        ),
         post: operation(
           "post",
           "addMcpServer",
@@ -186,6 +193,7 @@ export function openApiDocument(serverUrl: string): JsonObject {
             ConnectStarted: connectStartedResponse,
             Flow: flowResponse,
             McpServer: mcpServerResponse,
+            McpServerList: mcpServerListResponse,
             Error: errorResponse,
           },
           "output",

@@ -8,6 +8,7 @@ import {
   findVisible,
   renameVisible,
   saveSecretConnection,
+  stepUpScopes,
 } from "../connections/service";
 import { toConnection } from "../connections/view";
 import type { CredentialReader } from "../credentials/get-credential";
@@ -85,9 +86,20 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
 
   app.get("/providers", async (c) => {
     const identity = caller(c.get("identity"));
-    const added = await config.mcpServers.list(identity);
+    const added = (await config.mcpServers.list(identity)).map(({ provider }) => provider);
     return c.json({
       providers: [...runtime.providers.values(), ...added].map(describeProvider),
+    });
+  });
+
+  app.get("/mcp-servers", async (c) => {
+    const identity = caller(c.get("identity"));
+    const servers = await config.mcpServers.list(identity);
+    return c.json({
+      servers: servers.map(({ row, provider }) => ({
+        ...toMcpServer(row),
+        provider: describeProvider(provider),
+      })),
     });
   });
 
@@ -157,6 +169,11 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
       mode: body.mode,
       visibility: body.visibility,
       returnTo,
+      ...(body.scopes
+        ? {
+            scopes: await stepUpScopes(runtime, identity, provider, body.visibility, body.scopes),
+          }
+        : {}),
     });
     return c.json(started);
   });

@@ -2,6 +2,11 @@ import { z } from "zod";
 
 const visibility = z.enum(["user", "workspace"]);
 
+/** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
+const scopeToken = z
+  .string()
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,200}$/, "each scope must be a scope token (RFC 6749 §3.3)");
+
 // Request bodies. Strict: an unknown key (a typo, or "__proto__") is a 400, never ignored.
 
 export const connectBody = z
@@ -9,6 +14,11 @@ export const connectBody = z
     mode: z.enum(["popup", "redirect"]).default("popup"),
     visibility: visibility.default("user"),
     returnTo: z.string().max(2048).optional(),
+    /**
+     * Step-up: scopes to ask for on top of the provider's and those the connection already
+     * holds (an InsufficientScopeError's `scopes`). The same connection is updated.
+     */
+    scopes: z.array(scopeToken).max(50).optional(),
   })
   .strict();
 
@@ -45,6 +55,8 @@ export const errorResponse = z.object({
     code: z.string(),
     message: z.string(),
     provider: z.string().optional(),
+    /** insufficient_scope: what the provider said the request needs. */
+    scopes: z.array(z.string()).optional(),
   }),
 });
 
@@ -75,16 +87,19 @@ export const connectionResponse = z
   })
   .strict();
 
-export const mcpServerResponse = z.object({
-  server: z.object({
-    id: z.string(),
-    name: z.string(),
-    displayName: z.string(),
-    url: z.string(),
-    visibility,
-    createdAt: z.iso.datetime(),
-  }),
-  provider: providerResponse,
+const mcpServer = z.object({
+  id: z.string(),
+  name: z.string(),
+  displayName: z.string(),
+  url: z.string(),
+  visibility,
+  createdAt: z.iso.datetime(),
+});
+
+export const mcpServerResponse = z.object({ server: mcpServer, provider: providerResponse });
+
+export const mcpServerListResponse = z.object({
+  servers: z.array(mcpServer.extend({ provider: providerResponse })),
 });
 
 export const connectStartedResponse = z.object({

@@ -80,6 +80,8 @@ export const oauthFlows = pgTable(
     visibility: text("visibility", { enum: ["user", "workspace"] }).notNull(),
     mode: text("mode", { enum: ["popup", "redirect"] }).notNull(),
     returnTo: text("return_to"),
+    // Null: the provider's scopes. Set by a step-up, so the grant falls back to what was asked.
+    scopes: text("scopes").array(),
     messageNonce: text("message_nonce").notNull(),
     // code_verifier and OpenID nonce, sealed like any credential.
     sealedSecrets: text("sealed_secrets").notNull(),

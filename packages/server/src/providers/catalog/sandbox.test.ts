@@ -3,7 +3,14 @@ import { defaultKnobs, type Sandbox, type SandboxKnobs, startSandbox } from "@x/
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ReauthRequiredError } from "../../errors";
 import { pgliteStore } from "../../store/pglite-store";
-import { asUser, consent, createHost, json, MOUNT } from "../../testing/harness";
+import {
+  asUser,
+  consent,
+  createHost,
+  json,
+  MOUNT,
+  makeConnectionsDue,
+} from "../../testing/harness";
 import type { OAuthProvider } from "../types";
 import {
   asana,
@@ -136,9 +143,9 @@ describe("GitHub", () => {
   });
 
   it("maps GitHub's HTTP 200 bad_refresh_token to invalid_grant: the user must reconnect", async () => {
-    // GitHub apps with expiring user tokens; a 60-second token is inside the refresh skew, so the next read refreshes.
-    knobs({ accessTokenTtlSeconds: 60 });
+    // GitHub apps with expiring user tokens.
     await connectOk("github");
+    await makeConnectionsDue(client);
     knobs({ failNextToken: { status: 200, body: { error: "bad_refresh_token" } } });
     await expect(credentialOf("github")).rejects.toBeInstanceOf(ReauthRequiredError);
     const [connection] = await host.connections.listConnections({ tenantId: "acme" });
@@ -170,8 +177,9 @@ describe("Slack", () => {
   });
 
   it("maps { ok: false } on HTTP 200 to invalid_grant: a dead grant needs the user again", async () => {
-    knobs({ tokenResponseShape: "slack", accessTokenTtlSeconds: 60 });
+    knobs({ tokenResponseShape: "slack" });
     await connectOk("slack");
+    await makeConnectionsDue(client);
     sandbox.revokeAll();
     await expect(credentialOf("slack")).rejects.toBeInstanceOf(ReauthRequiredError);
     const [connection] = await host.connections.listConnections({ tenantId: "acme" });
@@ -246,15 +254,19 @@ describe("Salesforce", () => {
 
 describe("Atlassian", () => {
   it("sends audience and prompt=consent, and follows rotating refresh tokens", async () => {
-    knobs({ accessTokenTtlSeconds: 60, rotateRefreshToken: true });
+    knobs({ rotateRefreshToken: true });
     const { authorizeUrl } = await connectOk("atlassian");
     const before = sandbox.stats.refreshGrants;
     expect(authorizeUrl.searchParams.get("audience")).toBe("api.atlassian.com");
     expect(authorizeUrl.searchParams.get("prompt")).toBe("consent");
-    // Tokens live inside the refresh skew, so each read refreshes with the token the previous one rotated in.
+    // Each refresh redeems the refresh token the previous one rotated in.
+    await makeConnectionsDue(client);
     await credentialOf("atlassian");
-    await credentialOf("atlassian");
-    expect(sandbox.stats.refreshGrants - before).toBeGreaterThanOrEqual(2);
+    await makeConnectionsDue(client);
+    await vi.waitFor(async () => {
+      await credentialOf("atlassian");
+      expect(sandbox.stats.refreshGrants - before).toBe(2);
+    });
     const [connection] = await host.connections.listConnections({ tenantId: "acme" });
     expect(connection?.status).toBe("active");
   });
@@ -277,9 +289,9 @@ describe("Linear, GitLab, HubSpot, Asana", () => {
   );
 
   it("HubSpot connects with PKCE and refreshes", async () => {
-    knobs({ accessTokenTtlSeconds: 60 });
     const { authorizeUrl } = await connectOk("hubspot");
     expect(authorizeUrl.searchParams.get("code_challenge_method")).toBe("S256");
+    await makeConnectionsDue(client);
     const before = sandbox.stats.refreshGrants;
     await credentialOf("hubspot");
     expect(sandbox.stats.refreshGrants - before).toBe(1);

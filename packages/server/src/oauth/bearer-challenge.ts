@@ -19,3 +19,14 @@ export function parseBearerChallenge(header: string | null): Record<string, stri
   }
   return params;
 }
+
+/**
+ * The scopes a 403 asks for when its challenge says `error="insufficient_scope"` (RFC 6750 §3.1);
+ * null for any other answer. An empty list means the server did not say which.
+ */
+export function insufficientScopeOf(response: Response): string[] | null {
+  if (response.status !== 403) return null;
+  const challenge = parseBearerChallenge(response.headers.get("www-authenticate"));
+  if (challenge?.error !== "insufficient_scope") return null;
+  return (challenge.scope ?? "").split(" ").filter(Boolean);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "x_oauth_flows" ADD COLUMN "scopes" text[];
