@@ -10,6 +10,8 @@ export type TaskrProcess = {
   url: string;
   /** The offline Attio sandbox the demo started, for its /__sandbox control routes. */
   sandboxUrl: string;
+  /** The sandbox MCP server the demo started, to add on its MCP servers page. */
+  mcpSandboxUrl: string;
   output(): string;
   stop(): Promise<void>;
 };
@@ -17,6 +19,7 @@ export type TaskrProcess = {
 const STARTED = /Taskr is running at \S+/;
 const ATTIO_LINE = /^Attio: .*$/m;
 const SANDBOX = /offline sandbox at (http:\/\/\S+)/;
+const MCP_SANDBOX = /sandbox MCP server at (http:\/\/\S+)/;
 
 /** The demo exactly as a user starts it, as its own process, on a fresh data folder. */
 export async function startTaskr(env: Record<string, string> = {}): Promise<TaskrProcess> {
@@ -32,6 +35,7 @@ export async function startTaskr(env: Record<string, string> = {}): Promise<Task
       // Vitest's own BASE_URL ("/") must not leak into the app.
       BASE_URL: url,
       SANDBOX_PORT: "0",
+      MCP_SANDBOX_PORT: "0",
       DATA_DIR: dataDir,
       ATTIO_CLIENT_ID: "",
       ATTIO_CLIENT_SECRET: "",
@@ -47,7 +51,8 @@ export async function startTaskr(env: Record<string, string> = {}): Promise<Task
   });
   await waitForStart(child, () => output);
   const sandboxUrl = SANDBOX.exec(output)?.[1] ?? "";
-  return { url, sandboxUrl, output: () => output, stop: () => stop(child) };
+  const mcpSandboxUrl = MCP_SANDBOX.exec(output)?.[1] ?? "";
+  return { url, sandboxUrl, mcpSandboxUrl, output: () => output, stop: () => stop(child) };
 }
 
 function waitForStart(child: ChildProcess, output: () => string): Promise<void> {

@@ -7,6 +7,7 @@ import { authRoutes } from "./auth/auth-routes";
 import { sessionMiddleware } from "./auth/session-middleware";
 import type { TaskrDatabase } from "./db/open-database";
 import type { TaskrEnv } from "./env";
+import { mcpRoutes } from "./mcp/mcp-routes";
 import { requireAppRequest } from "./request-guard";
 import { sequencesRoutes } from "./sequences/sequences-routes";
 import { tasksRoutes } from "./tasks/tasks-routes";
@@ -16,6 +17,8 @@ export type TaskrAppOptions = {
   connections: Connections;
   baseUrl: string;
   attioApiUrl: string;
+  /** The sandbox MCP server the MCP servers page offers (sandbox mode only). */
+  sandboxMcpUrl?: string | null;
   /** The built front end; defaults to apps/taskr/dist/web. */
   webRoot?: string;
 };
@@ -47,9 +50,11 @@ export function createTaskrApp(options: TaskrAppOptions) {
   app.use("/auth/*", requireAppRequest(origin));
   app.use("/api/tasks/*", requireAppRequest(origin));
   app.use("/api/sequences/*", requireAppRequest(origin));
+  app.use("/api/mcp/*", requireAppRequest(origin));
   app.route("/auth", authRoutes(options.db, secure));
   app.route("/api/tasks", tasksRoutes(options.connections, options.attioApiUrl));
   app.route("/api/sequences", sequencesRoutes(options.connections));
+  app.route("/api/mcp", mcpRoutes(options.connections, options.sandboxMcpUrl ?? null));
   app.route("/api/connections", options.connections.routes);
   app.use("/*", serveStatic({ root: webRoot }));
   // The front end routes itself: every other page is the app shell.

@@ -9,9 +9,17 @@ const schema = z.object({
   ATTIO_APP_URL: z.url().default("https://app.attio.com"),
   ATTIO_API_URL: z.url().default("https://api.attio.com"),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3051),
+  /** The sandbox MCP server (offered on the MCP servers page), started with the Attio sandbox. */
+  MCP_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3052),
+  /** Lets users add MCP servers on loopback and private addresses; default: only in sandbox mode. */
+  MCP_ALLOW_PRIVATE_NETWORK: z.enum(["true", "false"]).optional(),
 });
 
-export type TaskrConfig = z.infer<typeof schema> & { baseUrl: string; useSandbox: boolean };
+export type TaskrConfig = z.infer<typeof schema> & {
+  baseUrl: string;
+  useSandbox: boolean;
+  mcpAllowPrivateNetwork: boolean;
+};
 
 /** Read once at start; a bad value stops the start with the variable's name and the problem. */
 export function readConfig(env: Record<string, string | undefined>): TaskrConfig {
@@ -30,9 +38,12 @@ export function readConfig(env: Record<string, string | undefined>): TaskrConfig
       "Taskr cannot start: set both ATTIO_CLIENT_ID and ATTIO_CLIENT_SECRET for real Attio, or neither for the sandbox",
     );
   }
+  const useSandbox = !config.ATTIO_CLIENT_ID;
   return {
     ...config,
     baseUrl: config.BASE_URL ?? `http://localhost:${config.PORT}`,
-    useSandbox: !config.ATTIO_CLIENT_ID,
+    useSandbox,
+    // The sandbox MCP server is on loopback; outside sandbox mode, private addresses stay refused (SSRF).
+    mcpAllowPrivateNetwork: (config.MCP_ALLOW_PRIVATE_NETWORK ?? String(useSandbox)) === "true",
   };
 }

@@ -7,6 +7,7 @@ import { setUpAttio } from "./attio-provider";
 import { readConfig } from "./config";
 import { openDatabase } from "./db/open-database";
 import { TENANT_ID } from "./env";
+import { startSandboxMcpServer } from "./mcp/sandbox-mcp-server";
 
 const MOUNT = "/api/connections";
 
@@ -18,6 +19,7 @@ mkdirSync(dataDir, { recursive: true });
 const database = await openDatabase(join(dataDir, "taskr"));
 const redirectUri = `${config.baseUrl}${MOUNT}/callback`;
 const attio = await setUpAttio(config, redirectUri);
+const sandboxMcp = await startSandboxMcpServer(config);
 const connections = createConnections({
   baseUrl: config.baseUrl,
   mount: MOUNT,
@@ -36,6 +38,7 @@ const connections = createConnections({
     const user = c.get("user");
     return user ? { tenantId: TENANT_ID, userId: user.id, role: user.role } : null;
   },
+  mcp: { allowPrivateNetwork: config.mcpAllowPrivateNetwork },
   onEvent: (event) =>
     console.log(`[taskr] ${event.type} ${event.connection.provider} ${event.connection.id}`),
 });
@@ -46,9 +49,16 @@ const app = createTaskrApp({
   connections,
   baseUrl: config.baseUrl,
   attioApiUrl: attio.apiUrl,
+  sandboxMcpUrl: sandboxMcp.url,
 });
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: "localhost" }, () => {
   console.log(`Taskr is running at ${config.baseUrl}`);
+  // Before the Attio line, which tells a watcher the start is complete.
+  if (sandboxMcp.url) {
+    console.log(
+      `MCP: the sandbox MCP server at ${sandboxMcp.url} (add it on the MCP servers page)`,
+    );
+  }
   console.log(
     config.useSandbox
       ? `Attio: the offline sandbox at ${attio.apiUrl} (set ATTIO_CLIENT_ID and ATTIO_CLIENT_SECRET for real Attio)`
@@ -59,6 +69,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: "localhost
 async function shutdown() {
   server.close();
   await attio.close();
+  await sandboxMcp.close();
   await connections.close();
   await database.client.close();
   process.exit(0);

@@ -10,17 +10,31 @@ export type Task = {
 
 export type Enrollment = { enrolled: string; sequenceId: number; authorized: boolean };
 
-/** `code` and `provider` as the server sent them, so `isConnectionRequired` recognises it. */
+/**
+ * `code`, `provider` and `scopes` as the server sent them, so `isConnectionRequired`,
+ * `isInsufficientScope` and `<ConnectionRequired>` recognise it.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
     readonly provider?: string,
+    readonly scopes?: string[],
   ) {
     super(message);
   }
 }
+
+export type McpTool = {
+  name: string;
+  description: string;
+  inputSchema: { properties?: Record<string, { type?: string; description?: string }> };
+};
+export type McpToolResult = {
+  content: { type: string; text?: string }[];
+  isError: boolean;
+};
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
@@ -42,6 +56,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
       body?.error?.message ?? `Request failed (${response.status})`,
       response.status,
       body?.error?.provider,
+      body?.error?.scopes,
     );
   }
   return body as T;
@@ -61,6 +76,14 @@ export const api = {
     }),
   logout: () => request<{ ok: true }>("/auth/logout", { method: "POST", body: "{}" }),
   tasks: () => request<{ tasks: Task[] }>("/api/tasks"),
+  suggestedMcpServer: () => request<{ url: string | null }>("/api/mcp/suggested"),
+  mcpTools: (provider: string) =>
+    request<{ tools: McpTool[] }>(`/api/mcp/${encodeURIComponent(provider)}/tools`),
+  runMcpTool: (provider: string, tool: string, args: Record<string, string>) =>
+    request<McpToolResult>(
+      `/api/mcp/${encodeURIComponent(provider)}/tools/${encodeURIComponent(tool)}`,
+      { method: "POST", body: JSON.stringify({ arguments: args }) },
+    ),
   enroll: (email: string) =>
     request<Enrollment>("/api/sequences", { method: "POST", body: JSON.stringify({ email }) }),
 };

@@ -5,6 +5,7 @@ import { NoticeProvider } from "./notices";
 import { AuthPage } from "./pages/auth-page";
 import { ConnectionsPage } from "./pages/connections-page";
 import { HomePage } from "./pages/home-page";
+import { McpServersPage } from "./pages/mcp-servers-page";
 import { navigate, usePath } from "./router";
 
 export function App() {
@@ -21,7 +22,13 @@ export function App() {
   }
   return (
     <Shell user={user}>
-      {path === "/connections" ? <ConnectionsPage user={user} /> : <HomePage user={user} />}
+      {path === "/connections" ? (
+        <ConnectionsPage user={user} />
+      ) : path === "/mcp" ? (
+        <McpServersPage user={user} />
+      ) : (
+        <HomePage user={user} />
+      )}
     </Shell>
   );
 }
@@ -50,6 +57,9 @@ function Shell({ user, children }: { user: User | null; children: ReactNode }) {
             </a>
             <a href="/connections" onClick={follow("/connections")}>
               Connections
+            </a>
+            <a href="/mcp" onClick={follow("/mcp")}>
+              MCP servers
             </a>
             <span className="taskr-muted" data-testid="signed-in-as">
               {user.username}

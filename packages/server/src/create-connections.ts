@@ -90,6 +90,9 @@ const optionsSchema = z.object({
   ),
 });
 
+/** Whose connection to an MCP server: the user's own when `userId` is given, else the workspace's. */
+export type McpRequest = { provider: string; tenantId: string; userId?: string };
+
 export type ConnectionWithValue = Connection & {
   /** The access token or the secret, fresh: what backend code sends to the provider. */
   value: string;
@@ -195,6 +198,18 @@ export function createConnections(options: ConnectionsOptions) {
     }
   }
 
+  /** An MCP provider the caller may use: the host's own, or one their tenant added. */
+  async function findMcpProvider(request: McpRequest) {
+    if (!ready) await api.ready();
+    const provider = await runtime.findProvider(request.provider, request);
+    if (!isMcpProvider(provider)) {
+      throw new ConnectionsError("unknown_provider", `${request.provider} is not an MCP server`, {
+        provider: request.provider,
+      });
+    }
+    return provider;
+  }
+
   const api = {
     routes,
     redirectUri,
@@ -280,22 +295,11 @@ export function createConnections(options: ConnectionsOptions) {
      * `new StreamableHTTPClientTransport(url, { authProvider })`. Tokens come from the vault and
      * are refreshed by the kit; with no connection, calls throw ConnectionRequiredError.
      */
-    mcpAuthProvider(request: { provider: string; tenantId: string; userId?: string }) {
+    mcpAuthProvider(request: McpRequest) {
       return createMcpAuthProvider({
         name: request.provider,
         redirectUri,
-        provider: async () => {
-          if (!ready) await api.ready();
-          const provider = await runtime.findProvider(request.provider, request);
-          if (!isMcpProvider(provider)) {
-            throw new ConnectionsError(
-              "unknown_provider",
-              `${request.provider} is not an MCP server`,
-              { provider: request.provider },
-            );
-          }
-          return provider;
-        },
+        provider: () => findMcpProvider(request),
         credential: async () => {
           const credential = await getCredential(request);
           if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
@@ -308,6 +312,13 @@ export function createConnections(options: ConnectionsOptions) {
           await reader.forRow(row, { forceRefresh: true });
         },
       });
+    },
+    /**
+     * The URL of the MCP server a provider stands for (a host's `mcp()` or one added at run time
+     * that the user may see): what `StreamableHTTPClientTransport` is given with mcpAuthProvider.
+     */
+    async mcpServerUrl(request: McpRequest): Promise<URL> {
+      return new URL((await findMcpProvider(request)).mcp.url);
     },
     /** The outgoing webhook delivery log, newest first. */
     webhookDeliveries(limit?: number) {

@@ -67,16 +67,12 @@ async function callTool(
   name: string,
   options: { provider?: string; args?: Record<string, unknown> } = {},
 ) {
-  const authProvider = made.connections.mcpAuthProvider({
-    provider: options.provider ?? "tasks",
-    tenantId: "acme",
-    userId: "alice",
-  });
+  const request = { provider: options.provider ?? "tasks", tenantId: "acme", userId: "alice" };
+  const authProvider = made.connections.mcpAuthProvider(request);
+  const url = await made.connections.mcpServerUrl(request);
   const mcpClient = new Client({ name: "test", version: "1.0.0" });
   try {
-    await mcpClient.connect(
-      new StreamableHTTPClientTransport(new URL(sandbox.url), { authProvider }),
-    );
+    await mcpClient.connect(new StreamableHTTPClientTransport(url, { authProvider }));
     const result = await mcpClient.callTool({ name, arguments: options.args ?? {} });
     return JSON.parse((result.content as { text: string }[])[0]!.text);
   } finally {
@@ -370,12 +366,13 @@ describe("connections.mcpAuthProvider() for a server added at run time", () => {
     await connect(made, "added");
     expect((await listTasks(made, "added")).length).toBeGreaterThan(0);
 
-    const bob = made.connections.mcpAuthProvider({
-      provider: "added",
-      tenantId: "acme",
-      userId: "bob",
+    const bob = { provider: "added", tenantId: "acme", userId: "bob" };
+    await expect(made.connections.mcpAuthProvider(bob).tokens()).rejects.toMatchObject({
+      code: "unknown_provider",
     });
-    await expect(bob.tokens()).rejects.toMatchObject({ code: "unknown_provider" });
+    await expect(made.connections.mcpServerUrl(bob)).rejects.toMatchObject({
+      code: "unknown_provider",
+    });
   });
 });
 
