@@ -28,6 +28,8 @@ afterEach(async () => {
   );
 });
 
+const closeSandbox = () => sandbox.close();
+
 async function start(
   options: {
     issuerPath?: string;
@@ -40,7 +42,7 @@ async function start(
     // Most tests exercise dynamic registration; the CIMD test turns documents back on.
     mcpKnobs: { clientIdMetadataDocuments: false, ...options.mcpKnobs },
   });
-  closers.push(() => sandbox.close());
+  closers.push(closeSandbox);
   return sandbox;
 }
 
@@ -240,6 +242,55 @@ describe("mcp(): client registration", () => {
     expect(sandbox.mcpStats.registrations).toBe(2);
     await connect(made);
     expect(sandbox.mcpStats.registrations).toBe(2);
+  });
+});
+
+describe("discovery cache and outages", () => {
+  it("reuses metadata within its max-age, and discovers again on each connect under no-store", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    const fetched = sandbox.mcpStats.resourceMetadataRequests;
+    await connect(made);
+    expect(sandbox.mcpStats.resourceMetadataRequests).toBe(fetched);
+
+    sandbox.mcpKnobs.metadataMaxAgeSeconds = null;
+    const uncached = host();
+    await connect(uncached);
+    const first = sandbox.mcpStats.resourceMetadataRequests;
+    await connect(uncached);
+    expect(sandbox.mcpStats.resourceMetadataRequests).toBe(first + 1);
+  });
+
+  it("a server that goes away gets a clear error on connect and leaves the connection's token served", async () => {
+    await start({ mcpKnobs: { metadataMaxAgeSeconds: null } });
+    const made = host();
+    await connect(made);
+    const before = await made.connections.getCredential({
+      provider: "tasks",
+      tenantId: "acme",
+      userId: "alice",
+    });
+    closers.splice(closers.indexOf(closeSandbox), 1);
+    await sandbox.close();
+
+    const response = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: "{}" }),
+    );
+    expect(response.status).toBe(504);
+    expect((await json(response)).error).toMatchObject({
+      code: "provider_unreachable",
+      message: expect.not.stringMatching(/sbx_/),
+    });
+    const after = await made.connections.getCredential({
+      provider: "tasks",
+      tenantId: "acme",
+      userId: "alice",
+    });
+    expect(after).toEqual(before);
+    const [connection] = await made.connections.listConnections({ tenantId: "acme" });
+    expect(connection?.status).toBe("active");
   });
 });
 
