@@ -4,17 +4,11 @@ import { answerConsent, type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { type Connections, createConnections, pgliteStore } from "@x/server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { User } from "../db/schema";
 import { type TaskrEnv, TENANT_ID } from "../env";
+import { testUser } from "../test-user";
 import { mcpRoutes } from "./mcp-routes";
 
-const user: User = {
-  id: "user-1",
-  username: "ada",
-  passwordHash: "",
-  role: "member",
-  createdAt: new Date(),
-};
+const user = testUser;
 const MOUNT = "/api/connections";
 const headers = { "content-type": "application/json", "x-connect-request": "1" };
 

@@ -3,17 +3,12 @@ import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
 import type { User } from "../db/schema";
 import type { TaskrEnv } from "../env";
+import { testUser } from "../test-user";
 import { type EnrollmentResult, offlineSequencer } from "./mail-sequencer";
 import { sequencesRoutes } from "./sequences-routes";
 
 const API_KEY = "msq_live_7f3a9c1e5b2d8f4a";
-const user: User = {
-  id: "user-1",
-  username: "ada",
-  passwordHash: "",
-  role: "member",
-  createdAt: new Date(),
-};
+const user = testUser;
 
 function appWith(
   getUserConnection: Connections["getUserConnection"],

@@ -1,17 +1,11 @@
 import { type Connections, ReauthRequiredError } from "@x/server";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import type { User } from "../db/schema";
 import type { TaskrEnv } from "../env";
+import { testUser } from "../test-user";
 import { tasksRoutes } from "./tasks-routes";
 
-const user: User = {
-  id: "user-1",
-  username: "ada",
-  passwordHash: "",
-  role: "member",
-  createdAt: new Date(),
-};
+const user = testUser;
 
 function tasksWith(fetch: Connections["fetch"]) {
   const app = new Hono<TaskrEnv>();
