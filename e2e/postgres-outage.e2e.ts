@@ -1,22 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync } from "node:fs";
 import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
 import { attio, createConnections, postgresStore } from "@x/server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { ensurePostgresUp, stopPostgres } from "./reliability/support/postgres-server";
 import { createScratchDatabase } from "./support/scratch-database";
-
-// Stops the machine's PostgreSQL: this file must run alone (e2e files run one at a time).
-const cluster = readdirSync("/etc/postgresql")[0] ?? "15";
-const postgresCtl = (action: "stop" | "start") =>
-  execFileSync("pg_ctlcluster", [
-    "--skip-systemctl-redirect",
-    cluster,
-    "main",
-    action,
-    ...(action === "stop" ? ["-m", "fast"] : []),
-  ]);
 
 let sandbox: Sandbox;
 let database: ReturnType<typeof createScratchDatabase>;
@@ -52,18 +40,9 @@ beforeAll(async () => {
   app.route("/api/connections", connections.routes);
 });
 
-const postgresUp = () => {
-  try {
-    execFileSync("pg_isready", ["--host", "127.0.0.1", "--quiet"]);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 afterAll(async () => {
   // Whatever happened in the test, leave PostgreSQL running for everything after it.
-  if (!postgresUp()) postgresCtl("start");
+  await ensurePostgresUp();
   await connections?.close();
   await sandbox?.close();
   database?.drop();
@@ -87,7 +66,7 @@ it("PostgreSQL stopped and restarted: clear 503s meanwhile, warm tokens still se
   const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
   const before = await connections.getCredential(alice);
 
-  postgresCtl("stop");
+  await stopPostgres();
   const listed = await app.request("/api/connections/connections", {
     headers: headers("acme:alice"),
   });
@@ -102,7 +81,7 @@ it("PostgreSQL stopped and restarted: clear 503s meanwhile, warm tokens still se
   // A warm credential needs no database: backend calls keep working through the outage.
   expect(await connections.getCredential(alice)).toEqual(before);
 
-  postgresCtl("start");
+  await ensurePostgresUp();
   let status = 0;
   for (let attempt = 0; attempt < 60 && status !== 200; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Fleet, keyOf, startFleet, type User, userAt } from "./support/fleet";
+import {
+  type Fleet,
+  keyOf,
+  PROVIDER_TIMEOUT_MS,
+  startFleet,
+  type User,
+  userAt,
+} from "./support/fleet";
 import { inPool, scale } from "./support/scale";
 
 const TENANTS = 4;
@@ -58,9 +65,15 @@ async function underLoad<T>(spared: User[], fault: () => Promise<T>) {
   }
 }
 
+/**
+ * Moves connections' tokens on in time: they expire `interval` from now and were obtained the
+ * sandbox's hour before, so the refresh window is the one a token of that age is really in
+ * (the skew is at most half a token's lifetime, measured from when it was obtained).
+ */
 const expire = (spared: User[], interval = "- interval '1 minute'") =>
   fleet.sql(
-    `update x_connections set expires_at = now() ${interval}, revision = revision + 1
+    `update x_connections set expires_at = now() ${interval},
+       last_refreshed_at = now() ${interval} - interval '1 hour', revision = revision + 1
      where ${spared.map((user) => `(tenant_id = '${user.tenantId}' and owner_key = '${user.userId}')`).join(" or ")}`,
   );
 
@@ -147,6 +160,219 @@ it("a provider 500 on refresh: the connection stays active, keeps its still-vali
        where tenant_id = '${user.tenantId}' and owner_key = '${user.userId}'`,
     ),
   ).toBe("active,0");
+  await snapshot();
+});
+
+/** The lines of a query answering `tenant:user number`, as a map. */
+async function perUser(query: string): Promise<Map<string, number>> {
+  const lines = (await fleet.sql(query)).split("\n").filter(Boolean);
+  return new Map(lines.map((line) => [line.split(" ")[0]!, Number(line.split(" ")[1])]));
+}
+
+/** Reads `user` on every instance at once until all four serve one token that is not `old`. */
+async function untilNewTokenEverywhere(user: User, old: string | undefined) {
+  let hashes: string[] = [];
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const reads = await Promise.all(fleet.instances.map((instance) => fleet.read(instance, user)));
+    hashes = reads.map((read) => ("tokenHash" in read ? read.tokenHash : `${read.status}`));
+    if (new Set(hashes).size === 1 && hashes[0] !== old && /^[0-9a-f]{64}$/.test(hashes[0]!)) {
+      return hashes[0];
+    }
+    await sleep(500);
+  }
+  return `${keyOf(user)} never got one new token everywhere: ${hashes.join(", ")}`;
+}
+
+it(`the provider's token endpoint times out (answers after the instances' ${PROVIDER_TIMEOUT_MS / 1000} s timeout) while tokens are due: the still-valid token is served, an expired one gets 504, nobody is auth_failed, refresh works once the provider answers`, async () => {
+  // A timed-out request still reaches the provider, which may redeem it after the client gave
+  // up. Under strict rotation that spends the refresh token with the answer lost, and no client
+  // can recover; this test is about timeouts, so the provider here does not rotate.
+  fleet.sandbox.knobs.rotateRefreshToken = false;
+  const latencyMs = PROVIDER_TIMEOUT_MS + 2_000;
+  let clearedAt = Date.now();
+  const due = users.slice(7, 11);
+  const [expired] = users.slice(11, 12) as [User];
+  const faulty = [...due, expired];
+  try {
+    // Inside the refresh window but still valid; and one already expired.
+    await expire(due, "+ interval '2 minutes'");
+    await expire([expired]);
+    await sleep(1_000);
+    fleet.sandbox.knobs.latencyMs = latencyMs;
+    const { result, wrong } = await underLoad(faulty, async () => {
+      const answers: string[] = [];
+      // Twice: the second round asks the provider again once the first round's failures are over.
+      for (let round = 0; round < 2; round++) {
+        const reads = await Promise.all(
+          faulty.flatMap((user) =>
+            fleet.instances.map(async (instance) => ({
+              user,
+              read: await fleet.read(instance, user),
+            })),
+          ),
+        );
+        for (const { user, read } of reads) {
+          const expected =
+            user === expired ? "504 provider_unreachable" : `200 ${before.get(keyOf(user))}`;
+          const got = "tokenHash" in read ? `200 ${read.tokenHash}` : `${read.status} ${read.code}`;
+          answers.push(got === expected ? "as expected" : `${keyOf(user)}: ${got}`);
+        }
+      }
+      return answers;
+    });
+    fleet.sandbox.knobs.latencyMs = 0;
+    clearedAt = Date.now();
+
+    expect(wrong).toEqual([]);
+    expect(result.filter((answer) => answer !== "as expected")).toEqual([]);
+    // The fault really hit each of them, and none was given up on.
+    const where = faulty
+      .map((user) => `(tenant_id = '${user.tenantId}' and owner_key = '${user.userId}')`)
+      .join(" or ");
+    expect(
+      await fleet.sql(
+        `select count(*) from x_connections where (${where}) and status = 'active' and refresh_failures > 0`,
+      ),
+    ).toBe(String(faulty.length));
+
+    // The provider answers again: each one refreshes, and every instance serves the new token.
+    const recovered = await Promise.all(
+      faulty.map((user) => untilNewTokenEverywhere(user, before.get(keyOf(user)))),
+    );
+    expect(recovered.filter((hash) => !/^[0-9a-f]{64}$/.test(hash!))).toEqual([]);
+    expect(
+      await fleet.sql(
+        `select count(*) from x_connections where (${where}) and status = 'active' and refresh_failures = 0`,
+      ),
+    ).toBe(String(faulty.length));
+    expect(await fleet.sql("select count(*) from x_connections where status <> 'active'")).toBe(
+      "0",
+    );
+  } finally {
+    fleet.sandbox.knobs.latencyMs = 0;
+    // Requests the instances gave up on are still sleeping in the sandbox and are redeemed when
+    // they wake, with the knobs of that moment: let them all land before rotation is back on
+    // (and before the next test counts token requests).
+    await sleep(clearedAt + latencyMs + 500 - Date.now());
+    fleet.sandbox.knobs.rotateRefreshToken = true;
+  }
+  await snapshot();
+});
+
+it("a rotating provider under refresh churn on 4 instances: each expiry costs exactly one token request, never an invalid_grant, nobody ends auth_failed", async () => {
+  fleet.sandbox.knobs.rotateRefreshToken = true;
+  const revisionsBefore = await perUser(
+    "select tenant_id || ':' || owner_key || ' ' || revision from x_connections",
+  );
+  const requestsBefore = fleet.sandbox.stats.tokenRequests;
+  const refreshesBefore = fleet.sandbox.stats.refreshGrants;
+  const expiries = new Map<string, number>();
+  const byKey = new Map(users.map((user) => [keyOf(user), user]));
+  const failed: string[] = [];
+  const check = (user: User, read: Awaited<ReturnType<Fleet["read"]>>) => {
+    if (!("tokenHash" in read)) failed.push(`${keyOf(user)}: ${read.status} ${read.body}`);
+  };
+
+  // Random reads on random instances all along, as in the load test.
+  let done = false;
+  const load = inPool(scale.parallelism, scale.parallelism, async () => {
+    while (!done) {
+      const user = users[Math.floor(Math.random() * users.length)]!;
+      check(user, await fleet.read(fleet.instances[Math.floor(Math.random() * 4)]!, user));
+    }
+  });
+  // Each tick expires a few connections, as time would (only ones not already expired or being
+  // refreshed: every expiry then calls for exactly one refresh), and all four instances ask for
+  // each of them at once.
+  const storms: Promise<void>[] = [];
+  const ticks = scale.full ? 30 : 8;
+  for (let tick = 0; tick < ticks; tick++) {
+    const expiredNow = (
+      await fleet.sql(
+        `update x_connections set expires_at = now() - interval '1 minute', revision = revision + 1
+         where (lease_owner is null or lease_expires_at < now()) and expires_at > now()
+           and id in (select id from x_connections where status = 'active' and expires_at > now()
+                      order by random() limit ${scale.churnBatch})
+         returning tenant_id || ':' || owner_key`,
+      )
+    )
+      .split("\n")
+      .filter(Boolean);
+    for (const key of expiredNow) {
+      expiries.set(key, (expiries.get(key) ?? 0) + 1);
+      const user = byKey.get(key)!;
+      storms.push(
+        sleep(100).then(async () => {
+          const reads = await Promise.all(
+            fleet.instances.map((instance) => fleet.read(instance, user)),
+          );
+          for (const read of reads) check(user, read);
+        }),
+      );
+    }
+    await sleep(scale.churnEveryMs);
+  }
+  done = true;
+  await load;
+  await Promise.all(storms);
+
+  // Settle: every connection still expired is read on every instance, until none is left.
+  for (let pass = 0; pass < 5; pass++) {
+    const stale = (
+      await fleet.sql(
+        "select tenant_id || ':' || owner_key from x_connections where expires_at < now()",
+      )
+    )
+      .split("\n")
+      .filter(Boolean);
+    if (stale.length === 0) break;
+    await Promise.all(
+      stale.flatMap((key) =>
+        fleet.instances.map(async (instance) =>
+          check(byKey.get(key)!, await fleet.read(instance, byKey.get(key)!)),
+        ),
+      ),
+    );
+    await sleep(500);
+  }
+
+  const expiredTotal = [...expiries.values()].reduce((sum, count) => sum + count, 0);
+  expect(failed).toEqual([]);
+  expect(expiredTotal).toBeGreaterThan(0);
+  expect(await fleet.sql("select count(*) from x_connections where expires_at < now()")).toBe("0");
+  expect(
+    await fleet.sql(
+      "select count(*) from x_connections where status <> 'active' or refresh_failures > 0",
+    ),
+  ).toBe("0");
+  // Per connection: each expiry bumped the revision once and its one refresh once more.
+  const revisionsAfter = await perUser(
+    "select tenant_id || ':' || owner_key || ' ' || revision from x_connections",
+  );
+  const uneven = [...revisionsAfter]
+    .map(([key, revision]) => ({
+      key,
+      refreshes: revision - revisionsBefore.get(key)! - (expiries.get(key) ?? 0),
+      expiries: expiries.get(key) ?? 0,
+    }))
+    .filter(({ refreshes, expiries: count }) => refreshes !== count);
+  expect(uneven).toEqual([]);
+  // And the provider saw exactly those refreshes: no second request for an expiry, so no
+  // rotated-away refresh token was ever sent (it would have been an invalid_grant).
+  expect(fleet.sandbox.stats.refreshGrants - refreshesBefore).toBe(expiredTotal);
+  expect(fleet.sandbox.stats.tokenRequests - requestsBefore).toBe(expiredTotal);
+
+  // Settled: every instance serves each user the same token.
+  const inconsistent: string[] = [];
+  await inPool(users.length, 8, async (index) => {
+    const user = users[index]!;
+    const reads = await Promise.all(fleet.instances.map((instance) => fleet.read(instance, user)));
+    const hashes = new Set(
+      reads.map((read) => ("tokenHash" in read ? read.tokenHash : read.status)),
+    );
+    if (hashes.size !== 1) inconsistent.push(keyOf(user));
+  });
+  expect(inconsistent).toEqual([]);
   await snapshot();
 });
 

@@ -14,6 +14,33 @@ export type Read =
 // Every token the sandbox issues starts with one of these; none may reach a log or a response.
 const TOKEN_PREFIX = /sbx_(at|rt|ac)_/;
 
+/** Each instance gives up on a provider request after this long. */
+export const PROVIDER_TIMEOUT_MS = 4_000;
+
+// Far above any wait the kit allows itself (a refresh waiter gives up after two leases and a
+// provider timeout): a request still open after this has hung, and fails as such.
+const HANG_MS = 30_000;
+
+/** A connect flow step that did not answer 200, with what it answered instead. */
+export class ConnectFailed extends Error {
+  constructor(
+    readonly step: "start" | "callback",
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`connect ${step} ${status}: ${body}`);
+  }
+}
+
+/** The error code of a JSON error body; undefined for anything else (e.g. a bare 500 page). */
+export function errorCode(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
 const run = promisify(execFile);
 
 /**
@@ -28,7 +55,7 @@ export async function startFleet(size = 4) {
     DATABASE_URL: database.url,
     SANDBOX_URL: sandbox.url,
     X_VAULT_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-    PROVIDER_TIMEOUT_MS: "4000",
+    PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
     REFRESH_LEASE_MS: "5000",
   };
   const instances: Instance[] = [];
@@ -67,31 +94,34 @@ export async function startFleet(size = 4) {
       method: "POST",
       headers: headers(user),
       body: "{}",
+      signal: AbortSignal.timeout(HANG_MS),
     });
     const startBody = await started.text();
     checkBody("connect start", startBody);
-    if (started.status !== 200) throw new Error(`connect start ${started.status}: ${startBody}`);
+    if (started.status !== 200) throw new ConnectFailed("start", started.status, startBody);
     const { authorizeUrl } = JSON.parse(startBody) as { authorizeUrl: string };
     const callback = await answerConsent(authorizeUrl);
     const landed = await fetch(`${instance.url}${callback.pathname}${callback.search}`, {
       headers: headers(user),
+      signal: AbortSignal.timeout(HANG_MS),
     });
     const landedBody = await landed.text();
     checkBody("callback", landedBody);
-    if (landed.status !== 200) throw new Error(`callback ${landed.status}: ${landedBody}`);
+    if (landed.status !== 200) throw new ConnectFailed("callback", landed.status, landedBody);
   }
 
   /** One credential read through `instance`; the route answers a SHA-256 of the token. */
   async function read(instance: Instance, user: User): Promise<Read> {
     const query = new URLSearchParams({ tenant: user.tenantId, user: user.userId });
-    const response = await fetch(`${instance.url}/credential?${query}`);
+    const response = await fetch(`${instance.url}/credential?${query}`, {
+      signal: AbortSignal.timeout(HANG_MS),
+    });
     const body = await response.text();
     checkBody("credential", body);
-    const parsed = JSON.parse(body) as { tokenHash?: string; error?: { code: string } };
-    if (response.status === 200 && parsed.tokenHash) {
-      return { status: 200, tokenHash: parsed.tokenHash };
+    if (response.status === 200) {
+      return { status: 200, tokenHash: (JSON.parse(body) as { tokenHash: string }).tokenHash };
     }
-    return { status: response.status, code: parsed.error?.code, body };
+    return { status: response.status, code: errorCode(body), body };
   }
 
   return {

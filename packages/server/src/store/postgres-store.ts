@@ -15,11 +15,30 @@ export type PostgresStoreOptions = {
 // Any constant works; it only has to be the same for every instance migrating one database.
 const MIGRATION_LOCK = 727_001;
 
+/**
+ * postgres.js waits before each reconnect, 3^failures / 100 s up to 20 s, counting failures for
+ * the whole pool. Under load a few seconds of outage reach that ceiling, and then every query
+ * waits out the delay: requests hang for up to 20 s instead of answering 503, and the pool and
+ * LISTEN come back up to 20 s after the database did. Same curve, capped at one second.
+ */
+const reconnectDelaySeconds = (failures: number) =>
+  (0.5 + Math.random() / 2) * Math.min(3 ** failures / 100, 1);
+/**
+ * A connection attempt nobody answers fails after this, not postgres.js's 30 s: PostgreSQL
+ * shutting down under load was seen to leave one unanswered, and to wait for it before stopping.
+ */
+const CONNECT_TIMEOUT_SECONDS = 10;
+
 /** PostgreSQL for many stateless instances sharing one database. */
 export function postgresStore(
   options: PostgresStoreOptions,
 ): Store & { readonly sql: postgres.Sql } {
-  const sql = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+  const sql = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    backoff: reconnectDelaySeconds,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+  });
   let opening: Promise<Database> | undefined;
   return {
     kind: "postgres",
