@@ -65,15 +65,10 @@ async function underLoad<T>(spared: User[], fault: () => Promise<T>) {
   }
 }
 
-/**
- * Moves connections' tokens on in time: they expire `interval` from now and were obtained the
- * sandbox's hour before, so the refresh window is the one a token of that age is really in
- * (the skew is at most half a token's lifetime, measured from when it was obtained).
- */
+/** Moves connections' tokens on in time: they expire `interval` from now. */
 const expire = (spared: User[], interval = "- interval '1 minute'") =>
   fleet.sql(
-    `update x_connections set expires_at = now() ${interval},
-       last_refreshed_at = now() ${interval} - interval '1 hour', revision = revision + 1
+    `update x_connections set expires_at = now() ${interval}, revision = revision + 1
      where ${spared.map((user) => `(tenant_id = '${user.tenantId}' and owner_key = '${user.userId}')`).join(" or ")}`,
   );
 

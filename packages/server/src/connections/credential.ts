@@ -8,6 +8,8 @@ export type OAuthCredential = {
   tokenType: string;
   /** Epoch ms; absent when the provider did not say (not the same as "never expires"). */
   expiresAt?: number;
+  /** The lifetime the provider gave it (`expires_in`), which caps how early it is refreshed. */
+  lifetimeMs?: number;
   idToken?: string;
   /** Provider-specific fields kept for backend code, e.g. Salesforce's instance_url. */
   extras?: Record<string, string>;

@@ -102,7 +102,7 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
     // The row's expiry column is what the worker and operators see and may move; it decides.
     const expiresAt = row.expiresAt?.getTime();
     const dueAt = refreshDueAt(
-      { expiresAt, obtainedAt: row.lastRefreshedAt?.getTime() },
+      { expiresAt, lifetimeMs: credential.lifetimeMs },
       runtime.refreshSkewMs,
     );
     if (!forceRefresh && Date.now() < dueAt) return { result: toResult(row, credential), dueAt };
@@ -113,13 +113,7 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
       const refreshed = await refreshConnection(runtime, provider, row);
       return {
         result: toResult(refreshed.row, refreshed.credential),
-        dueAt: refreshDueAt(
-          {
-            expiresAt: refreshed.credential.expiresAt,
-            obtainedAt: refreshed.row.lastRefreshedAt?.getTime(),
-          },
-          runtime.refreshSkewMs,
-        ),
+        dueAt: refreshDueAt(refreshed.credential, runtime.refreshSkewMs),
       };
     } catch (error) {
       // A slow or failing provider is no reason to stop serving a token that still works.

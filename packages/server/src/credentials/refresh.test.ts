@@ -13,7 +13,6 @@ let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  // Every sandbox token lives 2 minutes, inside the 5-minute skew: each read finds it due.
   host = createHost({
     store,
     sandboxUrl: sandbox.url,
@@ -115,12 +114,22 @@ describe("refresh", () => {
     );
   });
 
-  it("refreshes a token that lives shorter than the skew once, not on every read", async () => {
+  it("serves a token that lives shorter than the skew from memory, not refreshing it on every read", async () => {
     const before = await connectWithTtl(120);
     const tokens = [];
     for (let read = 0; read < 5; read++) tokens.push(await accessTokenOf());
     expect(new Set(tokens).size).toBe(1);
     expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(0);
+  });
+
+  it("refreshes a short-lived token once it is past half its life", async () => {
+    // Two seconds of life under a five-minute skew: due after one second (less jitter).
+    const before = await connectWithTtl(2);
+    const first = await accessTokenOf();
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await accessTokenOf()).not.toBe(first);
+    expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
   });
 
   it("a 500 keeps serving the still-valid token and never marks the connection failed", async () => {

@@ -57,10 +57,14 @@ describe("refreshDueAt and backoffMs", () => {
 
   it("refreshes a token that lives shorter than the skew in the second half of its life", () => {
     // A five-minute token under a five-minute skew would otherwise be due the moment it arrives.
-    const fiveMinutes = { expiresAt: now + 300_000, obtainedAt: now };
+    const fiveMinutes = { expiresAt: now + 300_000, lifetimeMs: 300_000 };
     expect(refreshDueAt(fiveMinutes, 300_000, 0)).toBe(now + 150_000);
-    const hour = { expiresAt: now + 3_600_000, obtainedAt: now };
+    const hour = { expiresAt: now + 3_600_000, lifetimeMs: 3_600_000 };
     expect(refreshDueAt(hour, 300_000, 0)).toBe(now + 3_300_000);
+    // An hour-long token whose row an operator moved to expire in two minutes is due now.
+    expect(refreshDueAt({ expiresAt: now + 120_000, lifetimeMs: 3_600_000 }, 300_000, 0)).toBe(
+      now - 180_000,
+    );
     const schedule = scheduleFor(
       {
         type: "oauth2",
@@ -68,6 +72,7 @@ describe("refreshDueAt and backoffMs", () => {
         refreshToken: "r",
         tokenType: "bearer",
         expiresAt: now + 300_000,
+        lifetimeMs: 300_000,
       },
       settings,
       now,

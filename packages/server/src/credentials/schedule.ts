@@ -21,7 +21,7 @@ export function scheduleFor(
   const beforeExpiry =
     credential.expiresAt === undefined
       ? Infinity
-      : credential.expiresAt - skewFor(credential.expiresAt, now, settings.refreshSkewMs);
+      : credential.expiresAt - skewFor(credential.lifetimeMs, settings.refreshSkewMs);
   return {
     nextRefreshAt: credential.refreshToken
       ? new Date(Math.min(beforeExpiry, now + IDLE_REFRESH_MS))
@@ -33,21 +33,25 @@ export function scheduleFor(
 /**
  * How long before expiry to refresh: the configured skew, but never more than half the token's
  * lifetime, or a token that lives shorter than the skew (five-minute MCP tokens) would be
- * refreshed on every read.
+ * refreshed on every read. The lifetime is the provider's `expires_in`, sealed with the token:
+ * moving a row's `expires_at` (an operator forcing a refresh) moves when it is due, nothing else.
  */
-export function skewFor(expiresAt: number, obtainedAt: number | undefined, skewMs: number): number {
-  if (obtainedAt === undefined) return skewMs;
-  return Math.min(skewMs, Math.max(0, Math.floor((expiresAt - obtainedAt) / 2)));
+export function skewFor(lifetimeMs: number | undefined, skewMs: number): number {
+  if (lifetimeMs === undefined) return skewMs;
+  return Math.min(skewMs, Math.max(0, Math.floor(lifetimeMs / 2)));
 }
 
-/** When a caller should stop trusting a cached token: the skew, minus up to 20% jitter so a fleet spreads out. */
+/**
+ * When a caller should stop trusting a cached token: the (capped) skew before it expires, minus
+ * up to 20% of it as jitter so a fleet spreads out.
+ */
 export function refreshDueAt(
-  token: { expiresAt: number | undefined; obtainedAt?: number | undefined },
+  token: { expiresAt: number | undefined; lifetimeMs?: number | undefined },
   skewMs: number,
   random = Math.random(),
 ): number {
   if (token.expiresAt === undefined) return Number.POSITIVE_INFINITY;
-  const skew = skewFor(token.expiresAt, token.obtainedAt, skewMs);
+  const skew = skewFor(token.lifetimeMs, skewMs);
   return token.expiresAt - skew - Math.floor(skew * 0.2 * random);
 }
 

@@ -20,7 +20,9 @@ export function credentialFromTokens(
     accessToken: tokens.access_token,
     tokenType: tokens.token_type,
     ...(refreshToken ? { refreshToken } : {}),
-    ...(typeof tokens.expires_in === "number" ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
+    ...(typeof tokens.expires_in === "number"
+      ? { expiresAt: now + tokens.expires_in * 1000, lifetimeMs: tokens.expires_in * 1000 }
+      : {}),
     ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
     ...(Object.keys(extras).length > 0 ? { extras } : {}),
   };

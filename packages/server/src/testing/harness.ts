@@ -88,13 +88,14 @@ export async function connectThroughSandbox(
 }
 
 /**
- * Every connection looks obtained an hour ago and expiring in two minutes: due for refresh by the
- * default skew. (A token that only ever lived two minutes is not due yet: it is refreshed in the
- * second half of its life.) The update's NOTIFY evicts warm copies shortly after.
+ * Every connection's token expires in two minutes, as an operator forcing a refresh would set it:
+ * due by the default skew, for readers and the worker. (A token whose provider only ever gave it
+ * two minutes is not due yet: it is refreshed in the second half of its life.) The update's
+ * NOTIFY evicts warm copies shortly after.
  */
 export async function makeConnectionsDue(db: { query(sql: string): Promise<unknown> }) {
   await db.query(
     `update x_connections set expires_at = now() + interval '2 minutes',
-       last_refreshed_at = now() - interval '58 minutes', next_refresh_at = now() - interval '1 second'`,
+       next_refresh_at = now() - interval '1 second'`,
   );
 }
