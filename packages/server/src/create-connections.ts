@@ -15,6 +15,7 @@ import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } fro
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
 import { createMcpAuthProvider } from "./mcp/auth-provider";
+import { createMcpTransport } from "./mcp/transport";
 import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
 import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
 import { createMcpServerRegistry } from "./mcp/servers";
@@ -198,6 +199,25 @@ export function createConnections(options: ConnectionsOptions) {
     }
   }
 
+  /** Where an MCP adapter gets its tokens: the vault, through getCredential and its refresh. */
+  function mcpTokenSource(request: McpRequest) {
+    return {
+      name: request.provider,
+      redirectUri,
+      credential: async () => {
+        const credential = await getCredential(request);
+        if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
+        return credential;
+      },
+      forceRefresh: async () => {
+        const credential = await getCredential(request);
+        const row = await findConnectionById(await db(), credential.connectionId);
+        if (!row) throw new ConnectionRequiredError(request.provider);
+        await reader.forRow(row, { forceRefresh: true });
+      },
+    };
+  }
+
   /** An MCP provider the caller may use: the host's own, or one their tenant added. */
   async function findMcpProvider(request: McpRequest) {
     if (!ready) await api.ready();
@@ -243,8 +263,9 @@ export function createConnections(options: ConnectionsOptions) {
         );
         return fetch(input, { ...init, headers });
       };
+      // A secret cannot be stepped up: its 403 is the caller's to read.
       const answer = async (response: Response) => {
-        const needed = insufficientScopeOf(response);
+        const needed = credential.type === "oauth2" ? insufficientScopeOf(response) : null;
         if (!needed) return response;
         await response.body?.cancel();
         throw new InsufficientScopeError(request.provider, needed);
@@ -297,21 +318,17 @@ export function createConnections(options: ConnectionsOptions) {
      */
     mcpAuthProvider(request: McpRequest) {
       return createMcpAuthProvider({
-        name: request.provider,
-        redirectUri,
+        ...mcpTokenSource(request),
         provider: () => findMcpProvider(request),
-        credential: async () => {
-          const credential = await getCredential(request);
-          if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
-          return credential;
-        },
-        forceRefresh: async () => {
-          const credential = await getCredential(request);
-          const row = await findConnectionById(await db(), credential.connectionId);
-          if (!row) throw new ConnectionRequiredError(request.provider);
-          await reader.forRow(row, { forceRefresh: true });
-        },
       });
+    },
+    /**
+     * A Streamable HTTP transport to the MCP server, for `client.connect(transport)`: tokens from
+     * the vault, a 403 insufficient_scope raised as InsufficientScopeError, a 401 refreshed once,
+     * every request through the SSRF guard. Prefer it to building one around mcpAuthProvider.
+     */
+    async mcpTransport(request: McpRequest) {
+      return createMcpTransport(await findMcpProvider(request), mcpTokenSource(request));
     },
     /**
      * The URL of the MCP server a provider stands for (a host's `mcp()` or one added at run time

@@ -4,6 +4,7 @@ export {
   type ConnectionsOptions,
   type ConnectionWithValue,
   createConnections,
+  type McpRequest,
 } from "./create-connections";
 export type { CredentialRequest, CredentialResult } from "./credentials/get-credential";
 export {

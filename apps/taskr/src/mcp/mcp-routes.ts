@@ -1,5 +1,4 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type Connections, ConnectionsError, connectionsErrorResponse } from "@x/server";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -11,8 +10,8 @@ const fail = (code: string, message: string) => ({ error: { code, message } });
 
 /**
  * The MCP servers page's backend: lists a server's tools and calls one, as the signed-in user,
- * with the official SDK client. Tokens come from the kit's vault through mcpAuthProvider; the
- * browser only ever sees tool names, arguments and results.
+ * with the official SDK client over the kit's transport (tokens from its vault, refreshed by it,
+ * step-ups raised as InsufficientScopeError); the browser only sees tools, arguments and results.
  */
 export function mcpRoutes(connections: Connections, sandboxMcpUrl: string | null) {
   const app = new Hono<TaskrEnv>();
@@ -62,10 +61,7 @@ async function withClient(
   const request = { provider, tenantId: TENANT_ID, userId };
   const client = new Client({ name: "taskr", version: "0.1.0" });
   try {
-    const transport = new StreamableHTTPClientTransport(await connections.mcpServerUrl(request), {
-      authProvider: connections.mcpAuthProvider(request),
-    });
-    await client.connect(transport);
+    await client.connect(await connections.mcpTransport(request));
     return await use(client);
   } catch (error) {
     // connection_required, reauth_required, insufficient_scope…: the page knows what to offer.

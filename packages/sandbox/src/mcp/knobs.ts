@@ -18,6 +18,8 @@ export type McpKnobs = {
   forgetClientOnce: boolean;
   /** Cache-Control max-age on the metadata documents; null sends no-store. */
   metadataMaxAgeSeconds: number | null;
+  /** What a 403 insufficient_scope names: the granted scopes and the needed ones, or only the needed. */
+  stepUpScopes: "granted-and-needed" | "needed";
 };
 
 export const defaultMcpKnobs: Readonly<McpKnobs> = Object.freeze({
@@ -29,6 +31,7 @@ export const defaultMcpKnobs: Readonly<McpKnobs> = Object.freeze({
   dynamicRegistration: true,
   forgetClientOnce: false,
   metadataMaxAgeSeconds: 300,
+  stepUpScopes: "granted-and-needed",
 });
 
 const oneOf =
@@ -46,6 +49,7 @@ const checks: Record<keyof McpKnobs, (value: unknown) => string | null> = {
   clientIdMetadataDocuments: oneOf(true, false),
   dynamicRegistration: oneOf(true, false),
   forgetClientOnce: oneOf(true, false),
+  stepUpScopes: oneOf("granted-and-needed", "needed"),
   metadataMaxAgeSeconds: (value) =>
     value === null || (Number.isInteger(value) && (value as number) >= 0)
       ? null

@@ -88,8 +88,12 @@ export function resourceServerRoutes(context: McpContext) {
     const needed = await scopesNeeded(c.req.raw);
     if (needed.some((scope) => !token.scopes.includes(scope))) {
       context.stats.insufficientScopeRequests += 1;
-      // MCP "Scope Challenge Handling": name what the call needs, with what is already granted.
-      const scopes = [...new Set([...token.scopes, ...needed])];
+      // MCP "Scope Challenge Handling": name what the call needs, with what is already granted
+      // unless the knob says only the needed (both are allowed; clients must take the union).
+      const scopes =
+        context.knobs.stepUpScopes === "needed"
+          ? needed
+          : [...new Set([...token.scopes, ...needed])];
       c.header("WWW-Authenticate", bearerChallenge(context, "insufficient_scope", scopes));
       return c.json(
         { error: "insufficient_scope", error_description: `this call needs ${needed.join(" ")}` },

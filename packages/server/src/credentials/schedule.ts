@@ -46,7 +46,7 @@ export function skewFor(lifetimeMs: number | undefined, skewMs: number): number 
  * up to 20% of it as jitter so a fleet spreads out.
  */
 export function refreshDueAt(
-  token: { expiresAt: number | undefined; lifetimeMs?: number | undefined },
+  token: { expiresAt?: number | undefined; lifetimeMs?: number | undefined },
   skewMs: number,
   random = Math.random(),
 ): number {

@@ -1,5 +1,5 @@
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } from "../errors";
+import { ConnectionsError, InsufficientScopeError } from "../errors";
 import type { McpProvider } from "./provider";
 
 export type McpAuthProviderDeps = {
@@ -12,6 +12,8 @@ export type McpAuthProviderDeps = {
   credential(): Promise<{ accessToken: string; expiresAt: Date | null; scopes: string[] }>;
   /** One forced refresh, for a token the server rejected before its time. */
   forceRefresh(): Promise<void>;
+  /** The status of the server's last answer, when the transport's fetch is ours (mcpTransport). */
+  lastStatus?: () => number | null;
 };
 
 /**
@@ -73,15 +75,19 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
       } as ReturnType<NonNullable<OAuthClientProvider["discoveryState"]>> & object;
     },
     async redirectToAuthorization(authorizationUrl) {
-      // The SDK lands here after a 401 and after a 403 insufficient_scope; the scope it would ask
-      // for tells them apart. Scopes the connection lacks need the user: a step-up.
-      const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
-      const { scopes } = await deps.credential().catch((error: unknown) => {
-        if (error instanceof ConnectionsError) throw error;
-        throw new ConnectionRequiredError(deps.name);
-      });
-      if (asked.some((scope) => !scopes.includes(scope))) {
-        throw new InsufficientScopeError(deps.name, asked);
+      // The SDK lands here after a 401, and (with its own fetch) after a 403 insufficient_scope.
+      // Our transport's fetch raises the 403 itself, so under it this is always a 401.
+      const status = deps.lastStatus?.() ?? null;
+      if (status !== 401) {
+        const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
+        // Without a challenge scope the SDK asks for everything the resource supports: that is a
+        // 401's default, not a step-up.
+        const supported = (await provider()).mcp.discovery()?.resourceMetadata.scopes_supported;
+        const everything = supported !== undefined && sameScopes(asked, supported);
+        const { scopes } = await deps.credential();
+        if (!everything && asked.some((scope) => !scopes.includes(scope))) {
+          throw new InsufficientScopeError(deps.name, asked);
+        }
       }
       // The server refused a token it should accept: one forced refresh. The SDK fails this call
       // (it expected a redirect) and the next one carries the new token.
@@ -95,4 +101,8 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
       );
     },
   };
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
 }

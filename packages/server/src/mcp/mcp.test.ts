@@ -67,14 +67,18 @@ async function connect(made: ReturnType<typeof host>, provider = "tasks") {
 async function callTool(
   made: ReturnType<typeof host>,
   name: string,
-  options: { provider?: string; args?: Record<string, unknown> } = {},
+  options: { provider?: string; args?: Record<string, unknown>; ownTransport?: boolean } = {},
 ) {
   const request = { provider: options.provider ?? "tasks", tenantId: "acme", userId: "alice" };
-  const authProvider = made.connections.mcpAuthProvider(request);
-  const url = await made.connections.mcpServerUrl(request);
+  // The SDK's own transport around our auth provider, or the kit's transport.
+  const transport = options.ownTransport
+    ? new StreamableHTTPClientTransport(await made.connections.mcpServerUrl(request), {
+        authProvider: made.connections.mcpAuthProvider(request),
+      })
+    : await made.connections.mcpTransport(request);
   const mcpClient = new Client({ name: "test", version: "1.0.0" });
   try {
-    await mcpClient.connect(new StreamableHTTPClientTransport(url, { authProvider }));
+    await mcpClient.connect(transport);
     const result = await mcpClient.callTool({ name, arguments: options.args ?? {} });
     return JSON.parse((result.content as { text: string }[])[0]!.text);
   } finally {
@@ -82,8 +86,11 @@ async function callTool(
   }
 }
 
-const listTasks = (made: ReturnType<typeof host>, provider = "tasks"): Promise<{ id: string }[]> =>
-  callTool(made, "list_tasks", { provider });
+const listTasks = (
+  made: ReturnType<typeof host>,
+  provider = "tasks",
+  ownTransport = false,
+): Promise<{ id: string }[]> => callTool(made, "list_tasks", { provider, ownTransport });
 
 describe("mcp(): discovery", () => {
   it("follows the challenge's resource_metadata, registers, connects with resource, and the SDK lists tasks", async () => {
@@ -271,7 +278,9 @@ describe("discovery cache and outages", () => {
       tenantId: "acme",
       userId: "alice",
     });
-    closers.splice(closers.indexOf(closeSandbox), 1);
+    const at = closers.indexOf(closeSandbox);
+    expect(at).toBeGreaterThanOrEqual(0);
+    closers.splice(at, 1);
     await sandbox.close();
 
     const response = await made.app.request(
@@ -294,7 +303,7 @@ describe("discovery cache and outages", () => {
   });
 });
 
-describe("connections.mcpAuthProvider()", () => {
+describe("connections.mcpTransport() and mcpAuthProvider()", () => {
   it("throws ConnectionRequiredError without a connection", async () => {
     await start();
     const made = host();
@@ -312,6 +321,29 @@ describe("connections.mcpAuthProvider()", () => {
     expect((await listTasks(made)).length).toBeGreaterThan(0);
     expect(sandbox.stats.refreshGrants).toBe(1);
     expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+
+  it("a token the server refuses before its expiry: the kit's transport refreshes once and the call succeeds", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    await listTasks(made);
+    sandbox.expireAccessTokens();
+    expect((await listTasks(made)).length).toBeGreaterThan(0);
+    expect(sandbox.stats.refreshGrants).toBe(1);
+  });
+
+  it("under the SDK's own transport, a 401 without a challenge scope is a refresh, not a step-up", async () => {
+    // Granted task:read only, while the resource lists more: the SDK's 401 asks for all of them.
+    await start({ mcpKnobs: { challengeParameters: false } });
+    const made = host([{ scopes: ["task:read"] }]);
+    await connect(made);
+    await listTasks(made, "tasks", true);
+    sandbox.expireAccessTokens();
+    const failed = await listTasks(made, "tasks", true).catch((error: unknown) => error);
+    expect(failed).not.toBeInstanceOf(InsufficientScopeError);
+    expect(sandbox.stats.refreshGrants).toBe(1);
+    expect((await listTasks(made, "tasks", true)).length).toBeGreaterThan(0);
   });
 });
 
@@ -333,6 +365,28 @@ describe("step-up authorization (403 insufficient_scope)", () => {
     // A step-up is not a broken token: nothing was refreshed and the connection still works.
     expect(sandbox.stats.refreshGrants).toBe(0);
     expect((await listTasks(made)).length).toBeGreaterThan(0);
+  });
+
+  it("the SDK's own transport around mcpAuthProvider raises it too, and re-consent keeps what was granted", async () => {
+    // The server names only the scope the call needs: the union is the kit's to make.
+    await start({ mcpKnobs: { stepUpScopes: "needed" } });
+    const made = host();
+    await connect(made);
+    const [task] = await listTasks(made, "tasks", true);
+    const refused = callTool(made, "complete_task", { args: { id: task!.id }, ownTransport: true });
+    await expect(refused).rejects.toMatchObject({
+      code: "insufficient_scope",
+      scopes: ["task:read-write"],
+    });
+    expect(sandbox.stats.refreshGrants).toBe(0);
+    await connectThroughSandbox(made.app, "acme:alice", {
+      provider: "tasks",
+      body: { scopes: ["task:read-write"] },
+    });
+    expect(await made.connections.getCredential(alice)).toMatchObject({
+      scopes: ["task:read", "task:read-write"],
+    });
+    expect((await listTasks(made, "tasks", true)).length).toBeGreaterThan(0);
   });
 
   it("connections.fetch() raises it too, and the JSON error carries the scopes", async () => {
