@@ -14,6 +14,7 @@ describe("knobs", () => {
       failNextToken: null,
       tokenResponseExtras: {},
       tokenResponseShape: "standard",
+      returnScope: true,
     });
     expect(createKnobs()).not.toBe(defaultKnobs);
   });

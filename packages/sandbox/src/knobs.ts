@@ -22,6 +22,8 @@ export type SandboxKnobs = {
   /** Merged into every successful token response, e.g. Salesforce's `instance_url`. */
   tokenResponseExtras: Record<string, unknown>;
   tokenResponseShape: TokenResponseShape;
+  /** RFC 6749 §5.1: `scope` may be left out when it is what was asked for; false leaves it out. */
+  returnScope: boolean;
 };
 
 export const defaultKnobs: Readonly<SandboxKnobs> = Object.freeze({
@@ -34,6 +36,7 @@ export const defaultKnobs: Readonly<SandboxKnobs> = Object.freeze({
   failNextToken: null,
   tokenResponseExtras: Object.freeze({}),
   tokenResponseShape: "standard",
+  returnScope: true,
 });
 
 type KnobCheck = (value: unknown) => string | null;
@@ -72,6 +75,7 @@ const knobChecks: Record<keyof SandboxKnobs, KnobCheck> = {
       : "must be an object",
   tokenResponseShape: (value) =>
     value === "standard" || value === "slack" ? null : 'must be "standard" or "slack"',
+  returnScope: isBoolean,
 };
 
 function isKnobName(name: string): name is keyof SandboxKnobs {

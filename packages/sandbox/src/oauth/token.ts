@@ -119,7 +119,7 @@ function sendTokens(c: Context, tokens: IssuedTokens, context: SandboxContext): 
 /** The token response in the shape the knobs ask for, with their extras merged in. */
 export function tokenResponseBody(
   tokens: IssuedTokens,
-  knobs: Pick<SandboxKnobs, "tokenResponseExtras" | "tokenResponseShape">,
+  knobs: Pick<SandboxKnobs, "tokenResponseExtras" | "tokenResponseShape" | "returnScope">,
   workspace: Workspace,
 ): Record<string, unknown> {
   const standard = {
@@ -127,7 +127,7 @@ export function tokenResponseBody(
     token_type: "Bearer",
     ...(tokens.expiresIn !== null && { expires_in: tokens.expiresIn }),
     ...(tokens.refreshToken !== null && { refresh_token: tokens.refreshToken }),
-    scope: formatScope(tokens.scopes),
+    ...(knobs.returnScope && { scope: formatScope(tokens.scopes) }),
   };
   if (knobs.tokenResponseShape === "standard") return { ...standard, ...knobs.tokenResponseExtras };
   // Slack's oauth.v2.access after a user-scope-only install: the token sits under authed_user,

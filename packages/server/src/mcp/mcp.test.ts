@@ -444,15 +444,17 @@ describe("step-up authorization (403 insufficient_scope)", () => {
     });
   });
 
-  it("refuses scopes that are not scope tokens", async () => {
+  it("refuses scopes that are not scope tokens, or that the server does not list", async () => {
     await start();
     const made = host();
-    const response = await made.app.request(
-      `${MOUNT}/connect/tasks`,
-      asUser("acme:alice", { method: "POST", body: JSON.stringify({ scopes: ["a b"] }) }),
-    );
-    expect(response.status).toBe(400);
-    expect((await json(response)).error.code).toBe("invalid_request");
+    for (const scopes of [["a b"], ["admin:everything"]]) {
+      const response = await made.app.request(
+        `${MOUNT}/connect/tasks`,
+        asUser("acme:alice", { method: "POST", body: JSON.stringify({ scopes }) }),
+      );
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.code).toBe("invalid_request");
+    }
   });
 });
 

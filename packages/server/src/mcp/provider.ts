@@ -196,6 +196,8 @@ export function mcp(options: McpOptions): McpProvider {
     if (metadata.revocation_endpoint) provider.revocationEndpoint = metadata.revocation_endpoint;
     else delete provider.revocationEndpoint;
     provider.scopes = options.scopes ?? found.scopes;
+    // A step-up asks for what the server's 403 names; the resource says which scopes exist.
+    provider.extraScopes = found.resourceMetadata.scopes_supported ?? "any";
     provider.resource = found.resource;
     provider.clientId = registered.clientId;
     provider.clientAuth = registered.clientAuth;

@@ -18,6 +18,8 @@ export type AttioOptions = {
   clientId?: string;
   clientSecret?: string;
   scopes?: string[];
+  /** Scopes a step-up may add beyond `scopes`, e.g. ["task:read-write"] (none by default). */
+  extraScopes?: string[];
   /** Where Attio's authorize and token endpoints live; a sandbox in tests and the offline demo. */
   appUrl?: string;
   /** Where Attio's REST API lives (identity endpoint). */
@@ -46,6 +48,7 @@ export function attio(options: AttioOptions = {}): OAuthProvider {
       "object_configuration:read",
       "record_permission:read",
     ],
+    ...(options.extraScopes ? { extraScopes: options.extraScopes } : {}),
     scopeSeparator: " ",
     clientAuth: "client_secret_post",
     pkce: true,

@@ -12,6 +12,8 @@ export type OAuth2Options = {
   clientId?: string;
   clientSecret?: string;
   scopes?: string[];
+  /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
+  extraScopes?: string[];
   iconUrl?: string;
 };
 
@@ -58,6 +60,7 @@ export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServ
     tokenEndpoint: metadata.token_endpoint,
     ...(metadata.revocation_endpoint ? { revocationEndpoint: metadata.revocation_endpoint } : {}),
     scopes,
+    ...(options.extraScopes ? { extraScopes: options.extraScopes } : {}),
     scopeSeparator: " ",
     clientAuth: clientAuthFromMetadata(metadata, options.clientSecret),
     pkce: pkceFromMetadata(metadata),

@@ -48,6 +48,12 @@ export type OAuthProvider = {
   tokenEndpoint: string;
   revocationEndpoint?: string;
   scopes: string[];
+  /**
+   * Scopes a step-up (`POST /connect { scopes }`, after an InsufficientScopeError) may ask for
+   * beyond `scopes`: none unless listed, so a page cannot ask for what the host never meant to
+   * hold. MCP servers: the resource's `scopes_supported` ("any" when it lists none).
+   */
+  extraScopes?: string[] | "any";
   scopeSeparator: string;
   clientAuth: ClientAuthMethod;
   /** PKCE S256; on unless a provider rejects it. */

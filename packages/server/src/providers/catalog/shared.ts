@@ -5,6 +5,8 @@ export type CatalogOptions = {
   clientId?: string;
   clientSecret?: string;
   scopes?: string[];
+  /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
+  extraScopes?: string[];
   endpoints?: EndpointOverrides;
 };
 
@@ -22,6 +24,7 @@ export function withOptions(record: OAuthProvider, options: CatalogOptions): OAu
   return {
     ...record,
     ...(options.scopes ? { scopes: options.scopes } : {}),
+    ...(options.extraScopes ? { extraScopes: options.extraScopes } : {}),
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     ...(endpoints.issuer ? { issuer: endpoints.issuer } : {}),
