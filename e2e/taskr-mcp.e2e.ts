@@ -71,8 +71,9 @@ it("pastes the sandbox MCP URL, consents, sees list_tasks, runs it, and steps up
       timeout: 30_000,
     })
     .toMatchObject({ id: first.id, isCompleted: true });
+  await expectNoTokens(page);
 
-  // One connection, now holding both scopes; and no token ever reached the page.
+  // The step-up updated the one connection instead of adding another; no token reached a page.
   await page.getByRole("link", { name: "Connections" }).click();
   await expect.poll(() => page.getByText(name).count()).toBe(1);
   await expectNoTokens(page);

@@ -5,7 +5,7 @@ import { type Connections, createConnections, pgliteStore } from "@x/server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TaskrEnv, TENANT_ID } from "../env";
-import { testUser } from "../test-user";
+import { testUser } from "../testing/test-user";
 import { mcpRoutes } from "./mcp-routes";
 
 const user = testUser;
@@ -101,9 +101,13 @@ describe("the MCP servers page's API", () => {
     expect(await connections.listConnections({ tenantId: TENANT_ID })).toHaveLength(1);
   });
 
-  it("refuses a body that is not { arguments }, and an unknown server", async () => {
+  it("refuses a body that is not { arguments } and an unknown server; bad arguments are the tool's error", async () => {
     const bad = await post("/api/mcp/sandbox/tools/list_tasks", { args: {} });
     expect(bad.status).toBe(400);
+    const badArguments = await runTool("complete_task", { id: 42 });
+    // The SDK's server answers bad arguments as a tool error, which the page shows as it is.
+    expect(badArguments.status).toBe(200);
+    expect(await badArguments.json()).toMatchObject({ isError: true });
     const unknown = await app.request("/api/mcp/nope/tools");
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: "unknown_provider" } });

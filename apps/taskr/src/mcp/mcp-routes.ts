@@ -1,4 +1,5 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type Connections, ConnectionsError, connectionsErrorResponse } from "@x/server";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -66,7 +67,21 @@ async function withClient(
   } catch (error) {
     // connection_required, reauth_required, insufficient_scope…: the page knows what to offer.
     if (error instanceof ConnectionsError) return connectionsErrorResponse(error);
-    // The SDK's errors can quote the server's answer: say what happened, not what it said.
+    // The SDK's errors can quote the server's answer: say what happened, not what it said, and
+    // log only the kind.
+    if (
+      error instanceof McpError &&
+      (error.code === ErrorCode.InvalidParams || error.code === ErrorCode.MethodNotFound)
+    ) {
+      return Response.json(
+        fail(
+          "invalid_tool_call",
+          "The MCP server refused the call: check the tool and its arguments.",
+        ),
+        { status: 400 },
+      );
+    }
+    console.error(`[taskr] MCP ${provider}: ${(error as Error)?.name ?? "error"}`);
     return Response.json(
       fail("mcp_server_error", "The MCP server did not answer as expected. Try again."),
       { status: 502 },

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
 import type { User } from "../db/schema";
 import type { TaskrEnv } from "../env";
-import { testUser } from "../test-user";
+import { testUser } from "../testing/test-user";
 import { type EnrollmentResult, offlineSequencer } from "./mail-sequencer";
 import { sequencesRoutes } from "./sequences-routes";
 

@@ -2,7 +2,7 @@ import { type Connections, ReauthRequiredError } from "@x/server";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { TaskrEnv } from "../env";
-import { testUser } from "../test-user";
+import { testUser } from "../testing/test-user";
 import { tasksRoutes } from "./tasks-routes";
 
 const user = testUser;

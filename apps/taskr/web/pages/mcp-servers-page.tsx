@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   ConnectButton,
   ConnectionRequired,
@@ -141,14 +141,20 @@ function McpServerCard({ server }: { server: McpServerWithProvider }) {
 }
 
 function McpTools({ provider }: { provider: string }) {
+  const queryClient = useQueryClient();
+  const queryKey = ["taskr", "mcp-tools", provider];
   const tools = useQuery<{ tools: McpTool[] }, ApiError>({
-    queryKey: ["taskr", "mcp-tools", provider],
+    queryKey,
     queryFn: () => api.mcpTools(provider),
   });
   if (tools.isPending) return <p className="taskr-muted">Loading tools…</p>;
   if (tools.isError) {
     return fixedByConnecting(tools.error) ? (
-      <ConnectionRequired error={tools.error} className="taskr-primary" />
+      <ConnectionRequired
+        error={tools.error}
+        className="taskr-primary"
+        onSuccess={() => queryClient.invalidateQueries({ queryKey })}
+      />
     ) : (
       <p role="alert" className="taskr-error">
         {tools.error.message}

@@ -1,4 +1,4 @@
-import type { User } from "./db/schema";
+import type { User } from "../db/schema";
 
 /** The signed-in member the route tests act as (tests only). */
 export const testUser: User = {
