@@ -11,7 +11,7 @@ const schema = z.object({
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3051),
   /** The sandbox MCP server (offered on the MCP servers page), started with the Attio sandbox. */
   MCP_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3052),
-  /** Lets users add MCP servers on loopback and private addresses; default: only in sandbox mode. */
+  /** Lets users add MCP servers on any loopback or private address (intranets); default false. */
   MCP_ALLOW_PRIVATE_NETWORK: z.enum(["true", "false"]).optional(),
 });
 
@@ -38,12 +38,12 @@ export function readConfig(env: Record<string, string | undefined>): TaskrConfig
       "Taskr cannot start: set both ATTIO_CLIENT_ID and ATTIO_CLIENT_SECRET for real Attio, or neither for the sandbox",
     );
   }
-  const useSandbox = !config.ATTIO_CLIENT_ID;
   return {
     ...config,
     baseUrl: config.BASE_URL ?? `http://localhost:${config.PORT}`,
-    useSandbox,
-    // The sandbox MCP server is on loopback; outside sandbox mode, private addresses stay refused (SSRF).
-    mcpAllowPrivateNetwork: (config.MCP_ALLOW_PRIVATE_NETWORK ?? String(useSandbox)) === "true",
+    useSandbox: !config.ATTIO_CLIENT_ID,
+    // Off unless asked for: users name these URLs, and the server fetches them (SSRF). The
+    // sandbox MCP server is let through by its exact origin instead.
+    mcpAllowPrivateNetwork: config.MCP_ALLOW_PRIVATE_NETWORK === "true",
   };
 }

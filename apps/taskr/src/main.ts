@@ -38,7 +38,10 @@ const connections = createConnections({
     const user = c.get("user");
     return user ? { tenantId: TENANT_ID, userId: user.id, role: user.role } : null;
   },
-  mcp: { allowPrivateNetwork: config.mcpAllowPrivateNetwork },
+  mcp: {
+    allowPrivateNetwork: config.mcpAllowPrivateNetwork,
+    allowedOrigins: sandboxMcp.url ? [sandboxMcp.url] : [],
+  },
   onEvent: (event) =>
     console.log(`[taskr] ${event.type} ${event.connection.provider} ${event.connection.id}`),
 });

@@ -15,10 +15,10 @@ import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } fro
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
 import { createMcpAuthProvider } from "./mcp/auth-provider";
-import { createMcpTransport } from "./mcp/transport";
 import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
 import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
 import { createMcpServerRegistry } from "./mcp/servers";
+import { createMcpTransport } from "./mcp/transport";
 import { insufficientScopeOf } from "./oauth/bearer-challenge";
 import type { Provider } from "./providers/types";
 import { createRoutes } from "./routes/routes";
@@ -70,9 +70,10 @@ export type ConnectionsOptions = {
   clientName?: string;
   /**
    * MCP servers users add at run time (`POST /mcp-servers`). `allowPrivateNetwork` lets them name
-   * loopback and private addresses and plain http (tests, intranets); off by default (SSRF).
+   * any loopback or private address and plain http (tests, intranets); off by default (SSRF).
+   * `allowedOrigins` lets exactly those origins through, e.g. a local MCP server of your own.
    */
-  mcp?: { allowPrivateNetwork?: boolean };
+  mcp?: { allowPrivateNetwork?: boolean; allowedOrigins?: string[] };
 };
 
 const optionsSchema = z.object({
@@ -83,6 +84,7 @@ const optionsSchema = z.object({
   refreshSkewMs: z.number().int().nonnegative(),
   refreshLeaseMs: z.number().int().positive(),
   checkIntervalMs: z.number().int().positive(),
+  mcp: z.object({ allowedOrigins: z.array(z.url({ protocol: /^https?$/ })) }),
   webhooks: z.array(
     z.object({
       url: z.url({ protocol: /^https?$/ }),
@@ -155,6 +157,7 @@ export function createConnections(options: ConnectionsOptions) {
   const mcpServers = createMcpServerRegistry({
     db,
     allowPrivateNetwork: options.mcp?.allowPrivateNetwork ?? false,
+    allowedOrigins: new Set(settings.mcp.allowedOrigins.map((url) => new URL(url).origin)),
     reservedNames: new Set(providers.keys()),
     prepare: (provider) => runtime.prepareProvider!(provider),
   });
@@ -362,6 +365,7 @@ function validate(options: ConnectionsOptions) {
     refreshLeaseMs: options.refreshLeaseMs ?? 30_000,
     checkIntervalMs: options.checkIntervalMs ?? 6 * 60 * 60_000,
     webhooks: options.webhooks ?? [],
+    mcp: { allowedOrigins: options.mcp?.allowedOrigins ?? [] },
   });
   if (parsed.success && parsed.data.refreshLeaseMs <= parsed.data.providerTimeoutMs) {
     throw new ConnectionsError(

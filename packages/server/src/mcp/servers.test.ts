@@ -27,12 +27,12 @@ async function start() {
   closers.push(() => sandbox.close());
 }
 
-function host(allowPrivateNetwork = true) {
+function host(allowPrivateNetwork = true, allowedOrigins: string[] = []) {
   const made = createHost({
     store,
     sandboxUrl: "",
     providers: [],
-    settings: { mcp: { allowPrivateNetwork } },
+    settings: { mcp: { allowPrivateNetwork, allowedOrigins } },
   });
   closers.push(() => made.connections.close());
   return made;
@@ -176,6 +176,26 @@ describe("POST /mcp-servers", () => {
     }
     expect(sandbox.mcpStats.mcpRequests).toBe(0);
     expect(await providerNames(made, "acme:alice")).toEqual([]);
+  });
+
+  it("lets exactly the allowed origins through the guard, and refuses other private ones", async () => {
+    await start();
+    const made = host(false, [sandbox.url]);
+    const other = await startMcpSandbox();
+    closers.push(() => other.close());
+    const refused = await addServer(made, "acme:alice", { url: other.url });
+    expect(refused.status).toBe(400);
+    expect(other.mcpStats.mcpRequests).toBe(0);
+    const added = await addServer(made, "acme:alice", { url: sandbox.url, name: "tasks" });
+    expect(added.status).toBe(201);
+    const done = await connectThroughSandbox(made.app, "acme:alice", { provider: "tasks" });
+    expect(done.status).toBe(200);
+    const answer = await ping(made, { provider: "tasks", tenantId: "acme", userId: "alice" });
+    expect(answer.status).toBe(200);
+  });
+
+  it("refuses an allowed origin that is not a URL when the host starts", () => {
+    expect(() => host(false, ["not a url"])).toThrow(/mcp\.allowedOrigins/);
   });
 
   it("answers 504 for a server that does not answer, and saves nothing", async () => {

@@ -60,12 +60,16 @@ const invalidUrl = (message: string) => new ConnectionsError("invalid_request", 
 export function createMcpServerRegistry(deps: {
   db(): Promise<Database>;
   allowPrivateNetwork: boolean;
+  /** Origins allowed although private or plain http (a local server the host runs itself). */
+  allowedOrigins: ReadonlySet<string>;
   /** Names the host's own providers hold: an added server may not take one. */
   reservedNames: ReadonlySet<string>;
   /** Discovers and registers (the same preparation `mcp()` providers get on start). */
   prepare(provider: McpProvider): Promise<void>;
 }) {
   const providers = new Map<string, McpProvider>();
+  const allowsPrivate = (url: string) =>
+    deps.allowPrivateNetwork || (URL.canParse(url) && deps.allowedOrigins.has(new URL(url).origin));
 
   function providerFor(row: McpServerRow): McpProvider {
     const known = providers.get(row.id);
@@ -74,7 +78,7 @@ export function createMcpServerRegistry(deps: {
       name: row.name,
       url: row.url,
       displayName: row.displayName,
-      allowPrivateNetwork: deps.allowPrivateNetwork,
+      allowPrivateNetwork: allowsPrivate(row.url),
     });
     providers.set(row.id, made);
     return made;
@@ -131,7 +135,7 @@ export function createMcpServerRegistry(deps: {
     if (input.visibility === "workspace" && identity.role !== "admin") {
       throw new ConnectionsError("forbidden", "Only admins may add MCP servers for the workspace");
     }
-    const url = canonicalServerUrl(input.url, deps.allowPrivateNetwork);
+    const url = canonicalServerUrl(input.url, allowsPrivate(input.url));
     const existing = await findByUrl(identity.tenantId, url);
     if (existing) {
       if (!isVisibleTo(existing, identity)) {
@@ -149,7 +153,7 @@ export function createMcpServerRegistry(deps: {
       name,
       url,
       displayName: input.displayName ?? name,
-      allowPrivateNetwork: deps.allowPrivateNetwork,
+      allowPrivateNetwork: allowsPrivate(url),
     });
     // Discovery and registration succeed before anything is saved: a bad URL leaves no row.
     await deps.prepare(provider);
@@ -192,7 +196,7 @@ export function createMcpServerRegistry(deps: {
     try {
       await assertFetchable(new URL(url), {
         ...defaultOutboundPolicy,
-        allowPrivateNetwork: deps.allowPrivateNetwork,
+        allowPrivateNetwork: allowsPrivate(url),
       });
     } catch (error) {
       if (!(error instanceof ConnectionsError)) {
