@@ -10,6 +10,9 @@ export default defineConfig({
     environment: "node",
     // One browser and one demo process at a time: the machine has two cores.
     fileParallelism: false,
+    // As in the root config: eventsource-parser's "source" condition names TypeScript, which
+    // Vite must compile rather than hand to Node.
+    server: { deps: { inline: ["@modelcontextprotocol/sdk", "eventsource-parser"] } },
     testTimeout: 90_000,
     hookTimeout: 120_000,
   },
