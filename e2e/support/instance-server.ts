@@ -14,7 +14,6 @@ import {
   postgresStore,
 } from "@x/server";
 import { Hono } from "hono";
-import { isStoreUnavailable } from "../../packages/server/src/store/unavailable";
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -58,17 +57,6 @@ app.get("/credential", async (c) => {
     return c.json({ tokenHash: createHash("sha256").update(token).digest("hex") });
   } catch (error) {
     if (error instanceof ConnectionsError) return connectionsErrorResponse(error);
-    // getCredential lets the driver's error through while PostgreSQL is down, and the kit does
-    // not export its test for one: answer what the kit's own routes answer, so a test can tell
-    // an outage from any other failure. Goes once getCredential throws store_unavailable itself.
-    if (isStoreUnavailable(error)) {
-      return connectionsErrorResponse(
-        new ConnectionsError(
-          "store_unavailable",
-          "The connections database is unavailable right now; try again shortly",
-        ),
-      );
-    }
     throw error;
   }
 });

@@ -26,6 +26,7 @@ import type { Runtime } from "./runtime";
 import { dataKeysRepository } from "./store/data-keys-repository";
 import { pgliteStore } from "./store/pglite-store";
 import type { Database, Store } from "./store/store";
+import { reportStoreUnavailable, reportStoreUnavailableIn } from "./store/unavailable";
 import {
   checkKeyring,
   createVault,
@@ -207,22 +208,22 @@ export function createConnections(options: ConnectionsOptions) {
     return {
       name: request.provider,
       redirectUri,
-      credential: async () => {
+      credential: reportStoreUnavailable(async () => {
         const credential = await getCredential(request);
         if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
         return credential;
-      },
-      forceRefresh: async () => {
+      }),
+      forceRefresh: reportStoreUnavailable(async () => {
         const credential = await getCredential(request);
         const row = await findConnectionById(await db(), credential.connectionId);
         if (!row) throw new ConnectionRequiredError(request.provider);
         await reader.forRow(row, { forceRefresh: true });
-      },
+      }),
     };
   }
 
   /** An MCP provider the caller may use: the host's own, or one their tenant added. */
-  async function findMcpProvider(request: McpRequest) {
+  const findMcpProvider = reportStoreUnavailable(async (request: McpRequest) => {
     if (!ready) await api.ready();
     const provider = await runtime.findProvider(request.provider, request);
     if (!isMcpProvider(provider)) {
@@ -231,7 +232,7 @@ export function createConnections(options: ConnectionsOptions) {
       });
     }
     return provider;
-  }
+  });
 
   const api = {
     routes,
@@ -350,7 +351,18 @@ export function createConnections(options: ConnectionsOptions) {
       await store.close();
     },
   };
-  return api;
+  // Hosts catch ConnectionsError; during an outage these would throw the driver's error instead,
+  // a 500 in the host's route that may log the query. (MCP lookups and tokens are wrapped above.)
+  return reportStoreUnavailableIn(api, [
+    "getCredential",
+    "fetch",
+    "getUserConnection",
+    "getWorkspaceConnection",
+    "listConnections",
+    "getConnection",
+    "disconnect",
+    "webhookDeliveries",
+  ]);
 }
 
 export type Connections = ReturnType<typeof createConnections>;

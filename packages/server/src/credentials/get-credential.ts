@@ -3,6 +3,7 @@ import { findConnectionByKey } from "../connections/repository";
 import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../errors";
 import type { Runtime } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
+import { isStoreUnavailable } from "../store/unavailable";
 import { LruCache } from "./lru-cache";
 import { refreshConnection } from "./refresh";
 import { refreshDueAt } from "./schedule";
@@ -52,6 +53,8 @@ export async function resolveConnection(
 }
 
 type Cached = { result: CredentialResult; dueAt: number };
+/** `epoch`: how many times the change feed had missed changes when it was cached. */
+type Entry = Cached & { epoch: number };
 
 // When the provider is down and the old token still works, callers get it for this long before
 // the next attempt; the row's own backoff keeps the worker from hammering the provider.
@@ -60,16 +63,26 @@ const SERVE_STALE_MS = 2_000;
 /**
  * Credentials, always usable: a warm one comes from memory with no I/O; one about to expire is
  * refreshed first, once per connection in this process and (through the lease) across instances.
- * Any instance's change to a connection evicts it here through the change feed.
+ * Any instance's change to a connection evicts it here through the change feed; when the feed
+ * may have missed changes (LISTEN lost and back), every entry is read from the database again.
  */
 export function createCredentialReader(runtime: Runtime, options: { cacheSize?: number } = {}) {
-  const cache = new LruCache<Cached>(options.cacheSize ?? 10_000);
+  const cache = new LruCache<Entry>(options.cacheSize ?? 10_000);
   const inFlight = new Map<string, Promise<CredentialResult>>();
   // Bumped on every change: a load that started before a change must not cache what it read.
   let generation = 0;
-  runtime.changes.subscribe((change) => {
-    generation += 1;
-    cache.deleteByPrefix(`${change.tenantId}\t${change.provider}\t`);
+  // Bumped when changes may have gone unheard: older entries are no longer served as they are.
+  let epoch = 0;
+  runtime.changes.subscribe({
+    changed(change) {
+      generation += 1;
+      cache.deleteByPrefix(`${change.tenantId}\t${change.provider}\t`);
+    },
+    // A connection changed or removed unheard would be served from memory until it is due.
+    missed() {
+      generation += 1;
+      epoch += 1;
+    },
   });
 
   const keyOf = (request: CredentialRequest) =>
@@ -132,18 +145,25 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
       readOptions: ReadOptions = {},
     ): Promise<CredentialResult> {
       const key = keyOf(request);
-      if (!readOptions.forceRefresh) {
-        const hit = cache.get(key);
-        if (hit && Date.now() < hit.dueAt) return Promise.resolve(hit.result);
-      }
+      const hit = readOptions.forceRefresh ? undefined : cache.get(key);
+      const warm = hit !== undefined && Date.now() < hit.dueAt;
+      if (warm && hit.epoch === epoch) return Promise.resolve(hit.result);
       return singleFlight(`${key}${readOptions.forceRefresh ? "\tforce" : ""}`, async () => {
         const startedAt = generation;
-        const cached = await fresh(
-          await resolveConnection(runtime, request),
-          readOptions.forceRefresh ?? false,
-        );
-        if (generation === startedAt) cache.set(key, cached);
-        return cached.result;
+        try {
+          const cached = await fresh(
+            await resolveConnection(runtime, request),
+            readOptions.forceRefresh ?? false,
+          );
+          if (generation === startedAt) cache.set(key, { ...cached, epoch });
+          return cached.result;
+        } catch (error) {
+          // Unconfirmed since LISTEN came back, but the database cannot say otherwise: as during
+          // an outage, a warm token beats a 503. (Seen: the pool failing for a moment after
+          // PostgreSQL restarts, with LISTEN already back.)
+          if (warm && isStoreUnavailable(error)) return hit.result;
+          throw error;
+        }
       });
     },
     /** The credential of one known row (health checks, a retry after a 401). */

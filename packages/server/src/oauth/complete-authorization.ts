@@ -7,6 +7,7 @@ import type { ProviderOwner } from "../mcp/servers";
 import type { OAuthProvider, Provider } from "../providers/types";
 import type { ConnectionRow, OAuthFlowRow } from "../store/schema";
 import type { Database } from "../store/store";
+import { isStoreUnavailable, storeUnavailableError } from "../store/unavailable";
 import type { Vault } from "../vault";
 import {
   authorizationServerOf,
@@ -84,14 +85,29 @@ export async function completeAuthorization(
     await finishFlow(db, flow.id, { status: "success", connectionId: completed.row.id });
     return { flow, ...completed };
   } catch (error) {
-    const failure = toProviderError(
-      error,
-      flow.provider,
-      (await input.findProvider(flow.provider, flow).catch(() => undefined))?.displayName,
+    const failure = await failureOf(error, flow, input);
+    await finishFlow(db, flow.id, { status: "error", errorCode: failure.code }).catch(
+      (finishing: unknown) => {
+        // Still no database: the flow stays unfinished until it expires, and the page still tells
+        // the user what happened.
+        if (!isStoreUnavailable(finishing)) throw finishing;
+      },
     );
-    await finishFlow(db, flow.id, { status: "error", errorCode: failure.code });
     throw new FlowError(flow, failure);
   }
+}
+
+/** The database going away mid-flow is its own failure, not the provider's. */
+async function failureOf(
+  error: unknown,
+  flow: OAuthFlowRow,
+  input: CompleteAuthorizationInput,
+): Promise<ConnectionsError> {
+  if (!(error instanceof ConnectionsError) && isStoreUnavailable(error)) {
+    return storeUnavailableError();
+  }
+  const provider = await input.findProvider(flow.provider, flow).catch(() => undefined);
+  return toProviderError(error, flow.provider, provider?.displayName);
 }
 
 async function exchangeAndSave(

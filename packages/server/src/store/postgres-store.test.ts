@@ -1,6 +1,6 @@
-import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outageProxy } from "../testing/outage-proxy";
 import { createScratchDatabase } from "../testing/postgres";
 import { postgresStore } from "./postgres-store";
 import type { Store } from "./store";
@@ -84,38 +84,35 @@ describe("postgresStore", () => {
       await proxy.close();
     }
   });
-});
 
-/** A TCP proxy to PostgreSQL that can go away and come back on the same port, as a server would. */
-async function outageProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => {});
+  it("a subscription back after an outage says notifications were missed; the first one does not", async () => {
+    const proxy = await outageProxy(new URL(scratch.url));
+    const outage = postgresStore({ url: proxy.url, max: 1 });
+    try {
+      const heard: string[] = [];
+      let missed = 0;
+      await outage.listen(
+        "x_missed_test",
+        (payload) => heard.push(payload),
+        () => {
+          missed += 1;
+        },
+      );
+      expect(missed).toBe(0);
+
+      proxy.down();
+      await store.sql`select pg_notify('x_missed_test', 'while away')`;
+      await proxy.up();
+      while (!heard.includes("back")) {
+        await store.sql`select pg_notify('x_missed_test', 'back')`;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Told by the time anything notified after the loss arrives.
+      expect(missed).toBeGreaterThan(0);
+      expect(heard).not.toContain("while away");
+    } finally {
+      await outage.close();
+      await proxy.close();
     }
-    client.pipe(upstream).pipe(client);
   });
-  const listen = (port: number) =>
-    new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  await listen(0);
-  const { port } = server.address() as AddressInfo;
-  const url = new URL(target);
-  url.host = `127.0.0.1:${port}`;
-  return {
-    url: url.toString(),
-    /** Refuses new connections and cuts the open ones, as a stopped server does. */
-    down() {
-      server.close();
-      for (const socket of sockets) socket.destroy();
-    },
-    up: () => listen(port),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+});

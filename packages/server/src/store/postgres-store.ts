@@ -50,9 +50,14 @@ export function postgresStore(
       })();
       return opening;
     },
-    async listen(channel, onMessage) {
-      // postgres.js keeps one dedicated connection for LISTEN and re-subscribes after a reconnect.
-      const subscription = await sql.listen(channel, onMessage);
+    async listen(channel, onMessage, onMissed) {
+      // postgres.js keeps one dedicated connection for LISTEN and re-subscribes after a reconnect,
+      // calling onlisten every time: each call after the first follows a loss.
+      let subscribed = false;
+      const subscription = await sql.listen(channel, onMessage, () => {
+        if (subscribed) onMissed?.();
+        subscribed = true;
+      });
       return () => subscription.unlisten();
     },
     async close() {

@@ -15,8 +15,14 @@ export interface Store {
   /**
    * Calls `onMessage` with each payload notified on `channel` by any instance sharing the
    * database (PostgreSQL LISTEN/NOTIFY; in-process for PGlite). Resolves to an unsubscribe.
+   * `onMissed` runs each time the subscription is back after its connection was lost: whatever
+   * was notified meanwhile never arrives. PGlite runs in this process and loses nothing.
    */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onMissed?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

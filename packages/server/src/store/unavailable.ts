@@ -1,3 +1,5 @@
+import { ConnectionsError } from "../errors";
+
 // What postgres.js and PostgreSQL say when the database is down, restarting or unreachable.
 const UNAVAILABLE_CODES = new Set([
   "store_unavailable", // our StoreError: the store could not be opened
@@ -20,9 +22,57 @@ const UNAVAILABLE_CODES = new Set([
 /** True when the error (or its cause, as Drizzle wraps driver errors) means "no database now". */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
+    // fetch() reports a network failure as a TypeError whose cause carries the socket's code
+    // (ECONNREFUSED…): a provider out of reach, which neither Drizzle nor postgres.js throws.
+    if (current instanceof TypeError) return false;
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * What callers are told while the database is away. The driver's error is not kept as the cause:
+ * Drizzle's quotes the query and its parameters, and a host may log whatever it catches.
+ */
+export function storeUnavailableError(): ConnectionsError {
+  return new ConnectionsError(
+    "store_unavailable",
+    "The connections database is unavailable right now; try again shortly",
+  );
+}
+
+/**
+ * `method`, throwing store_unavailable instead of the driver's error during an outage: host code
+ * catches ConnectionsError, and anything else becomes its 500.
+ */
+export function reportStoreUnavailable<Args extends unknown[], Result>(
+  method: (...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result> {
+  return async (...args) => {
+    try {
+      return await method(...args);
+    } catch (error) {
+      if (error instanceof ConnectionsError || !isStoreUnavailable(error)) throw error;
+      throw storeUnavailableError();
+    }
+  };
+}
+
+type AsyncMethodOf<T> = {
+  [Key in keyof T]: T[Key] extends (...args: never[]) => Promise<unknown> ? Key : never;
+}[keyof T];
+
+/** A copy of `target` whose named methods report store_unavailable (see reportStoreUnavailable). */
+export function reportStoreUnavailableIn<T extends object, Name extends AsyncMethodOf<T>>(
+  target: T,
+  names: readonly Name[],
+): T {
+  const reporting = { ...target };
+  for (const name of names) {
+    const method = target[name] as (...args: unknown[]) => Promise<unknown>;
+    reporting[name] = reportStoreUnavailable(method) as T[Name];
+  }
+  return reporting;
 }

@@ -1,0 +1,71 @@
+import { type Sandbox, startSandbox } from "@x/sandbox";
+import type postgres from "postgres";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { postgresStore } from "../store/postgres-store";
+import type { Store } from "../store/store";
+import { connectThroughSandbox, createHost } from "../testing/harness";
+import { type OutageProxy, outageProxy } from "../testing/outage-proxy";
+import { createScratchDatabase } from "../testing/postgres";
+
+let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+let proxy: OutageProxy;
+let sandbox: Sandbox;
+/** Another instance's view: straight to PostgreSQL, while this instance's goes through the proxy. */
+let elsewhere: Store & { sql: postgres.Sql };
+let proxied: Store & { sql: postgres.Sql };
+let host: ReturnType<typeof createHost>;
+const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
+/** Every payload this instance's LISTEN connection delivers (the change feed shares it). */
+const heard: string[] = [];
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase();
+  proxy = await outageProxy(new URL(scratch.url));
+  sandbox = await startSandbox();
+  elsewhere = postgresStore({ url: scratch.url, max: 1 });
+  proxied = postgresStore({ url: proxy.url, max: 2 });
+  host = createHost({ store: proxied, sandboxUrl: sandbox.url });
+  await host.connections.ready();
+  expect((await connectThroughSandbox(host.app, "acme:alice")).status).toBe(200);
+  await proxied.listen("x_connections", (payload) => heard.push(payload));
+});
+
+afterAll(async () => {
+  await host?.connections.close();
+  await elsewhere?.close();
+  await proxy?.close();
+  await sandbox?.close();
+  await scratch?.drop();
+});
+
+/** Cuts this instance off, runs `meanwhile` elsewhere, and returns once its LISTEN is back. */
+async function outage(meanwhile: () => Promise<unknown> = async () => {}) {
+  proxy.down();
+  await meanwhile();
+  await proxy.up();
+  const probe = `probe ${heard.length}`;
+  while (!heard.includes(probe)) {
+    await elsewhere.sql`select pg_notify('x_connections', ${probe})`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+it("a warm credential not yet read again after LISTEN came back is still served while the database is away", async () => {
+  const before = await host.connections.getCredential(alice);
+  await outage();
+  proxy.down();
+  try {
+    expect(await host.connections.getCredential(alice)).toEqual(before);
+  } finally {
+    await proxy.up();
+  }
+});
+
+it("a connection removed while this instance's LISTEN was down is not served from memory once LISTEN is back", async () => {
+  await host.connections.getCredential(alice);
+  // Disconnected on another instance: the NOTIFY never reaches this one.
+  await outage(() => elsewhere.sql`delete from x_connections where tenant_id = 'acme'`);
+  await expect(host.connections.getCredential(alice)).rejects.toMatchObject({
+    code: "connection_required",
+  });
+});
