@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import { ConnectionsError, errorStatus, InsufficientScopeError } from "../errors";
-import { isStoreUnavailable } from "../store/unavailable";
+import { isStoreUnavailable, storeUnavailableError } from "../store/unavailable";
 
 export function errorBody(error: ConnectionsError) {
   return {
@@ -23,10 +23,7 @@ export function toErrorResponse(error: unknown, c: Context): Response {
       : error instanceof ZodError
         ? new ConnectionsError("invalid_request", describeZodError(error))
         : isStoreUnavailable(error)
-          ? new ConnectionsError(
-              "store_unavailable",
-              "The connections database is unavailable right now; try again shortly",
-            )
+          ? storeUnavailableError()
           : undefined;
   if (known) {
     const status = (errorStatus[known.code] ?? 400) as ContentfulStatusCode;
