@@ -3,9 +3,8 @@ import { type McpSandbox, type Sandbox, startMcpSandbox, startSandbox } from "@x
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ConnectionsError } from "./errors";
 import { mcp } from "./mcp/provider";
-import { attio } from "./providers/attio";
 import { postgresStore } from "./store/postgres-store";
-import { connectThroughSandbox, createHost } from "./testing/harness";
+import { connectThroughSandbox, createHost, sandboxAttio } from "./testing/harness";
 import { type OutageProxy, outageProxy } from "./testing/outage-proxy";
 import { createScratchDatabase } from "./testing/postgres";
 
@@ -27,12 +26,7 @@ beforeAll(async () => {
     store: postgresStore({ url: proxy.url, max: 2 }),
     sandboxUrl: sandbox.url,
     providers: [
-      attio({
-        clientId: "taskr-sandbox",
-        clientSecret: "taskr-sandbox-secret",
-        appUrl: sandbox.url,
-        apiUrl: sandbox.url,
-      }),
+      sandboxAttio(sandbox.url),
       mcp({ name: "tasks", url: mcpSandbox.url, allowPrivateNetwork: true }),
     ],
   });

@@ -1,9 +1,15 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { attio } from "../providers/attio";
 import { pgliteStore } from "../store/pglite-store";
-import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import {
+  asUser,
+  connectThroughSandbox,
+  createHost,
+  json,
+  MOUNT,
+  sandboxAttio,
+} from "../testing/harness";
 
 // Step-up on an ordinary OAuth provider: which scopes a page may add, and which connection's
 // grant the union starts from.
@@ -18,11 +24,7 @@ beforeAll(async () => {
     store: pgliteStore({ client }),
     sandboxUrl: sandbox.url,
     providers: [
-      attio({
-        clientId: "taskr-sandbox",
-        clientSecret: "taskr-sandbox-secret",
-        appUrl: sandbox.url,
-        apiUrl: sandbox.url,
+      sandboxAttio(sandbox.url, {
         scopes: ["task:read"],
         extraScopes: ["task:read-write", "note:read"],
       }),

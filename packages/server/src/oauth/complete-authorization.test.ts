@@ -1,11 +1,10 @@
 import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { attio } from "../providers/attio";
 import { dataKeysRepository } from "../store/data-keys-repository";
 import { postgresStore } from "../store/postgres-store";
 import type { Database, Store } from "../store/store";
-import { TEST_KEYS } from "../testing/harness";
+import { sandboxAttio, TEST_KEYS } from "../testing/harness";
 import { type OutageProxy, outageProxy } from "../testing/outage-proxy";
 import { createScratchDatabase } from "../testing/postgres";
 import { createVault, envKeyProvider, parseKeyring, type Vault } from "../vault";
@@ -19,7 +18,7 @@ const identity = { tenantId: "acme", userId: "alice", role: "member" as const };
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let proxy: OutageProxy;
 let sandbox: Sandbox;
-let provider: ReturnType<typeof attio>;
+let provider: ReturnType<typeof sandboxAttio>;
 /** Two handles on one database: straight to PostgreSQL, and through the proxy that can go away. */
 let direct: Store & { sql: postgres.Sql };
 let proxied: Store & { sql: postgres.Sql };
@@ -28,12 +27,7 @@ beforeAll(async () => {
   scratch = await createScratchDatabase();
   proxy = await outageProxy(new URL(scratch.url));
   sandbox = await startSandbox();
-  provider = attio({
-    clientId: "taskr-sandbox",
-    clientSecret: "taskr-sandbox-secret",
-    appUrl: sandbox.url,
-    apiUrl: sandbox.url,
-  });
+  provider = sandboxAttio(sandbox.url);
   direct = postgresStore({ url: scratch.url, max: 2 });
   proxied = postgresStore({ url: proxy.url, max: 2 });
   await direct.open();

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { type ConnectionsOptions, createConnections } from "../create-connections";
 import type { ConnectionEvent } from "../events";
 import type { Identity } from "../identity";
-import { attio } from "../providers/attio";
+import { type AttioOptions, attio } from "../providers/attio";
 import { secret } from "../providers/secret";
 import type { Provider } from "../providers/types";
 import type { Store } from "../store/store";
@@ -29,12 +29,7 @@ export function createHost(options: {
     store: options.store,
     vault: { keys: TEST_KEYS },
     providers: options.providers ?? [
-      attio({
-        clientId: "taskr-sandbox",
-        clientSecret: "taskr-sandbox-secret",
-        appUrl: options.sandboxUrl,
-        apiUrl: options.sandboxUrl,
-      }),
+      sandboxAttio(options.sandboxUrl),
       secret({ name: "mail-sequencer", displayName: "Mail sequencer" }),
     ],
     identify: (c) => parseIdentity(c.req.header("x-test-user")),
@@ -45,6 +40,17 @@ export function createHost(options: {
   });
   const app = new Hono().route(MOUNT, connections.routes);
   return { connections, app, events };
+}
+
+/** Attio pointed at the sandbox, with the sandbox's default client. */
+export function sandboxAttio(sandboxUrl: string, options: AttioOptions = {}) {
+  return attio({
+    clientId: "taskr-sandbox",
+    clientSecret: "taskr-sandbox-secret",
+    appUrl: sandboxUrl,
+    apiUrl: sandboxUrl,
+    ...options,
+  });
 }
 
 export function parseIdentity(header: string | undefined): Identity | null {
