@@ -28,6 +28,9 @@ beforeAll(async () => {
   await host.connections.ready();
   expect((await connectThroughSandbox(host.app, "acme:alice")).status).toBe(200);
   await proxied.listen("x_connections", (payload) => heard.push(payload));
+  // The connect's own NOTIFY must be in before a test caches a read: arriving during that read,
+  // it would (rightly) keep the result out of the cache.
+  await probeHeard();
 });
 
 afterAll(async () => {
@@ -38,16 +41,21 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-/** Cuts this instance off, runs `meanwhile` elsewhere, and returns once its LISTEN is back. */
-async function outage(meanwhile: () => Promise<unknown> = async () => {}) {
-  proxy.down();
-  await meanwhile();
-  await proxy.up();
+/** Returns once this instance hears a NOTIFY sent now, so every earlier one is in too. */
+async function probeHeard() {
   const probe = `probe ${heard.length}`;
   while (!heard.includes(probe)) {
     await elsewhere.sql`select pg_notify('x_connections', ${probe})`;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Cuts this instance off, runs `meanwhile` elsewhere, and returns once its LISTEN is back. */
+async function outage(meanwhile: () => Promise<unknown> = async () => {}) {
+  proxy.down();
+  await meanwhile();
+  await proxy.up();
+  await probeHeard();
 }
 
 it("a warm credential not yet read again after LISTEN came back is still served while the database is away", async () => {
