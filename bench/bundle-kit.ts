@@ -11,19 +11,24 @@ export const BUDGET_BYTES = 4096;
 const entry = new URL("../packages/react/src/index.ts", import.meta.url).pathname;
 const external = ["react", "react-dom", "react/jsx-runtime", "@tanstack/react-query"];
 
-export async function measureKit(): Promise<{ minified: number; gzipped: number }> {
+export type BundleSize = { minified: number; gzipped: number };
+
+export const measureKit = (): Promise<BundleSize> => measureBundle(entry);
+
+/** Any ES module entry, built exactly as the kit is: the same settings make the sizes comparable. */
+export async function measureBundle(input: string): Promise<BundleSize> {
   // Vite's production build sets NODE_ENV for the whole process; processes `pnpm bench` starts
   // afterwards (the demo) would inherit it and refuse their development keyring.
   const nodeEnv = process.env.NODE_ENV;
   try {
-    return await bundle();
+    return await bundle(input);
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
 }
 
-async function bundle(): Promise<{ minified: number; gzipped: number }> {
+async function bundle(input: string): Promise<BundleSize> {
   const result = await build({
     configFile: false,
     logLevel: "silent",
@@ -35,7 +40,7 @@ async function bundle(): Promise<{ minified: number; gzipped: number }> {
       minify: true,
       modulePreload: false,
       rolldownOptions: {
-        input: entry,
+        input,
         external,
         preserveEntrySignatures: "strict",
         output: { format: "es" },
