@@ -7,7 +7,8 @@ import { consentInPopup, expectNoTokens, signIn } from "./support/taskr-pages";
 import { startTaskr, type TaskrProcess } from "./support/taskr-process";
 
 // The MCP servers page, as a user meets it: the demo exactly as `pnpm demo` starts it, with its
-// sandbox MCP server behind its own authorization server (Client ID Metadata Document).
+// sandbox MCP server behind its own authorization server (dynamic registration: Taskr on http
+// offers no metadata document).
 let taskr: TaskrProcess;
 let browser: Browser;
 

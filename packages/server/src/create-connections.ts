@@ -213,11 +213,12 @@ export function createConnections(options: ConnectionsOptions) {
         if (credential.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
         return credential;
       }),
+      // Through the request's own cache entry, so the next read already has the new token.
       forceRefresh: reportStoreUnavailable(async () => {
-        const credential = await getCredential(request);
-        const row = await findConnectionById(await db(), credential.connectionId);
-        if (!row) throw new ConnectionRequiredError(request.provider);
-        await reader.forRow(row, { forceRefresh: true });
+        await getCredential(request);
+        const refreshed = await reader.forRequest(request, { forceRefresh: true });
+        if (refreshed.type !== "oauth2") throw new ConnectionRequiredError(request.provider);
+        return refreshed;
       }),
     };
   }

@@ -76,4 +76,13 @@ it("a connection removed while this instance's LISTEN was down is not served fro
   await expect(host.connections.getCredential(alice)).rejects.toMatchObject({
     code: "connection_required",
   });
+  // Once the database has said so, an outage must not bring the old token back.
+  proxy.down();
+  try {
+    await expect(host.connections.getCredential(alice)).rejects.toMatchObject({
+      code: expect.stringMatching(/^(connection_required|store_unavailable)$/),
+    });
+  } finally {
+    await proxy.up();
+  }
 });

@@ -161,7 +161,12 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
           // Unconfirmed since LISTEN came back, but the database cannot say otherwise: as during
           // an outage, a warm token beats a 503. (Seen: the pool failing for a moment after
           // PostgreSQL restarts, with LISTEN already back.)
-          if (warm && isStoreUnavailable(error)) return hit.result;
+          if (isStoreUnavailable(error)) {
+            if (warm) return hit.result;
+          } else {
+            // The database answered (removed, revoked, refused…): the entry must not outlive it.
+            cache.delete(key);
+          }
           throw error;
         }
       });

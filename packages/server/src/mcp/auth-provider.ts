@@ -1,5 +1,5 @@
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { ConnectionsError, InsufficientScopeError } from "../errors";
+import { ConnectionsError, InsufficientScopeError, ReauthRequiredError } from "../errors";
 import type { McpProvider } from "./provider";
 
 export type McpAuthProviderDeps = {
@@ -10,10 +10,13 @@ export type McpAuthProviderDeps = {
   provider(): Promise<McpProvider>;
   /** A fresh access token from the vault (refreshed by the kit when due) and its scopes. */
   credential(): Promise<{ accessToken: string; expiresAt: Date | null; scopes: string[] }>;
-  /** One forced refresh, for a token the server rejected before its time. */
-  forceRefresh(): Promise<void>;
-  /** The status of the server's last answer, when the transport's fetch is ours (mcpTransport). */
-  lastStatus?: () => number | null;
+  /** One forced refresh, for a token the server rejected before its time; the new token. */
+  forceRefresh(): Promise<{ accessToken: string }>;
+  /**
+   * Under mcpTransport, whose fetch raises a 403 step-up itself and has already refreshed and
+   * retried a 401 once: reaching the SDK's authorize step means the server refuses fresh tokens.
+   */
+  underKitTransport?: boolean;
 };
 
 /**
@@ -75,22 +78,16 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
       } as ReturnType<NonNullable<OAuthClientProvider["discoveryState"]>> & object;
     },
     async redirectToAuthorization(authorizationUrl) {
-      // The SDK lands here after a 401, and (with its own fetch) after a 403 insufficient_scope.
-      // Our transport's fetch raises the 403 itself, so under it this is always a 401.
-      const status = deps.lastStatus?.() ?? null;
-      if (status !== 401) {
-        const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
-        // Without a challenge scope the SDK asks for everything the resource supports: that is a
-        // 401's default, not a step-up.
-        const supported = (await provider()).mcp.discovery()?.resourceMetadata.scopes_supported;
-        const everything = supported !== undefined && sameScopes(asked, supported);
-        const { scopes } = await deps.credential();
-        if (!everything && asked.some((scope) => !scopes.includes(scope))) {
-          throw new InsufficientScopeError(deps.name, asked);
-        }
+      if (deps.underKitTransport) throw new ReauthRequiredError(deps.name);
+      // With the SDK's own fetch this follows a 401 or a 403 insufficient_scope, and the scope
+      // it would ask for is all that tells them apart. Scopes the connection lacks: a step-up
+      // (the usual 403 names granted and needed scopes). All held: a refused token, refreshed
+      // once; the SDK fails this call (it expected a redirect) and the next one carries it.
+      const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
+      const { scopes } = await deps.credential();
+      if (asked.some((scope) => !scopes.includes(scope))) {
+        throw new InsufficientScopeError(deps.name, asked);
       }
-      // The server refused a token it should accept: one forced refresh. The SDK fails this call
-      // (it expected a redirect) and the next one carries the new token.
       await deps.forceRefresh();
     },
     saveCodeVerifier() {},
@@ -101,8 +98,4 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
       );
     },
   };
-}
-
-function sameScopes(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((scope) => b.includes(scope));
 }

@@ -333,10 +333,10 @@ describe("connections.mcpTransport() and mcpAuthProvider()", () => {
     expect(sandbox.stats.refreshGrants).toBe(1);
   });
 
-  it("under the SDK's own transport, a 401 without a challenge scope is a refresh, not a step-up", async () => {
-    // Granted task:read only, while the resource lists more: the SDK's 401 asks for all of them.
+  it("under the SDK's own transport, a 401 asking for scopes the connection holds is a refresh", async () => {
+    // No challenge scope: the connection took, and the SDK's 401 asks for, everything listed.
     await start({ mcpKnobs: { challengeParameters: false } });
-    const made = host([{ scopes: ["task:read"] }]);
+    const made = host();
     await connect(made);
     await listTasks(made, "tasks", true);
     sandbox.expireAccessTokens();
@@ -367,7 +367,21 @@ describe("step-up authorization (403 insufficient_scope)", () => {
     expect((await listTasks(made)).length).toBeGreaterThan(0);
   });
 
-  it("the SDK's own transport around mcpAuthProvider raises it too, and re-consent keeps what was granted", async () => {
+  it("the SDK's own transport around mcpAuthProvider raises it too, for the usual challenge (granted and needed)", async () => {
+    await start();
+    const made = host();
+    await connect(made);
+    const [task] = await listTasks(made, "tasks", true);
+    await expect(
+      callTool(made, "complete_task", { args: { id: task!.id }, ownTransport: true }),
+    ).rejects.toMatchObject({
+      code: "insufficient_scope",
+      scopes: ["task:read", "task:read-write"],
+    });
+    expect(sandbox.stats.refreshGrants).toBe(0);
+  });
+
+  it("a challenge naming only the needed scope: re-consent still keeps what was granted", async () => {
     // The server names only the scope the call needs: the union is the kit's to make.
     await start({ mcpKnobs: { stepUpScopes: "needed" } });
     const made = host();

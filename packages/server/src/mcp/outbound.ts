@@ -9,6 +9,8 @@ export type OutboundPolicy = {
   maxBytes: number;
   /** Loopback and private addresses are refused unless this is set (tests, intranets). */
   allowPrivateNetwork: boolean;
+  /** Origins let through although private or plain http; every other URL is still checked. */
+  allowedOrigins?: ReadonlySet<string>;
 };
 
 export const defaultOutboundPolicy: OutboundPolicy = {
@@ -57,10 +59,11 @@ const refused = (url: string, reason: string) =>
  * the next lookup (DNS rebinding) is not stopped by this check alone; see docs/mcp.md.
  */
 export async function assertFetchable(url: URL, policy: OutboundPolicy): Promise<void> {
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && policy.allowPrivateNetwork)) {
+  const relaxed = policy.allowPrivateNetwork || policy.allowedOrigins?.has(url.origin) === true;
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && relaxed)) {
     throw refused(url.href, "only https URLs are fetched");
   }
-  if (policy.allowPrivateNetwork) return;
+  if (relaxed) return;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   if (addresses.length === 0 || addresses.some(isPrivateAddress)) {

@@ -29,6 +29,13 @@ export type McpOptions = {
   clientSecret?: string;
   /** Lets discovery reach loopback and private addresses, and http URLs (tests, intranets). */
   allowPrivateNetwork?: boolean;
+  /** Origins let through the SSRF guard although private or http; every other URL is checked. */
+  allowedOrigins?: ReadonlySet<string>;
+  /**
+   * Scopes a step-up may add (see OAuthProvider.extraScopes). Default: the resource's
+   * `scopes_supported`, none when it lists none.
+   */
+  extraScopes?: string[] | "any";
   /** Per request sent during discovery and registration (default 5 s). */
   timeoutMs?: number;
 };
@@ -49,6 +56,8 @@ export type McpPrepareContext = {
 export type McpHandle = {
   url: string;
   options: McpOptions;
+  /** The SSRF guard's settings for every request to this server and its authorization server. */
+  policy: OutboundPolicy;
   /** Discovers and registers on first use; `rediscover` re-runs discovery once its cache is stale. */
   prepare(context: McpPrepareContext, options?: { rediscover?: boolean }): Promise<void>;
   discovery(): McpDiscovery | null;
@@ -70,6 +79,7 @@ export function mcp(options: McpOptions): McpProvider {
   const policy: OutboundPolicy = {
     ...defaultOutboundPolicy,
     allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     timeoutMs: options.timeoutMs ?? defaultOutboundPolicy.timeoutMs,
   };
   const cache: DocumentCache = new Map();
@@ -100,6 +110,7 @@ export function mcp(options: McpOptions): McpProvider {
     mcp: {
       url: options.url,
       options,
+      policy,
       discovery: () => discovery,
       client: () => client,
       prepare(context, prepareOptions = {}) {
@@ -197,7 +208,7 @@ export function mcp(options: McpOptions): McpProvider {
     else delete provider.revocationEndpoint;
     provider.scopes = options.scopes ?? found.scopes;
     // A step-up asks for what the server's 403 names; the resource says which scopes exist.
-    provider.extraScopes = found.resourceMetadata.scopes_supported ?? "any";
+    provider.extraScopes = options.extraScopes ?? found.resourceMetadata.scopes_supported ?? [];
     provider.resource = found.resource;
     provider.clientId = registered.clientId;
     provider.clientAuth = registered.clientAuth;

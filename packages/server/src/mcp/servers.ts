@@ -78,7 +78,8 @@ export function createMcpServerRegistry(deps: {
       name: row.name,
       url: row.url,
       displayName: row.displayName,
-      allowPrivateNetwork: allowsPrivate(row.url),
+      allowPrivateNetwork: deps.allowPrivateNetwork,
+      allowedOrigins: deps.allowedOrigins,
     });
     providers.set(row.id, made);
     return made;
@@ -153,7 +154,8 @@ export function createMcpServerRegistry(deps: {
       name,
       url,
       displayName: input.displayName ?? name,
-      allowPrivateNetwork: allowsPrivate(url),
+      allowPrivateNetwork: deps.allowPrivateNetwork,
+      allowedOrigins: deps.allowedOrigins,
     });
     // Discovery and registration succeed before anything is saved: a bad URL leaves no row.
     await deps.prepare(provider);
@@ -196,7 +198,8 @@ export function createMcpServerRegistry(deps: {
     try {
       await assertFetchable(new URL(url), {
         ...defaultOutboundPolicy,
-        allowPrivateNetwork: allowsPrivate(url),
+        allowPrivateNetwork: deps.allowPrivateNetwork,
+        allowedOrigins: deps.allowedOrigins,
       });
     } catch (error) {
       if (!(error instanceof ConnectionsError)) {

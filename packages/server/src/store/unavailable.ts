@@ -22,6 +22,9 @@ const UNAVAILABLE_CODES = new Set([
 /** True when the error (or its cause, as Drizzle wraps driver errors) means "no database now". */
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
+    // Only errors: a provider's parsed JSON body hangs as a `cause` too (oauth4webapi), and a
+    // server may write any `code` into it.
+    if (!(current instanceof Error)) return false;
     // fetch() reports a network failure as a TypeError whose cause carries the socket's code
     // (ECONNREFUSED…): a provider out of reach, which neither Drizzle nor postgres.js throws.
     if (current instanceof TypeError) return false;
