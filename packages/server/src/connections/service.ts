@@ -176,7 +176,7 @@ async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<b
     clientOf(provider),
     clientAuthOf(provider),
     token,
-    requestOptions(provider.revocationEndpoint, runtime.timeoutMs),
+    requestOptions(provider.revocationEndpoint, runtime.timeoutMs, provider),
   );
   await oauth.processRevocationResponse(response);
   return true;

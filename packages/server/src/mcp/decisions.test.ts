@@ -6,7 +6,8 @@ import {
   resourceMetadataUrls,
   selectScopes,
 } from "./discovery";
-import { isPrivateAddress, maxAgeMs } from "./outbound";
+import { assertFetchable, defaultOutboundPolicy, isPrivateAddress, maxAgeMs } from "./outbound";
+import { mcp } from "./provider";
 import { chooseRegistration } from "./registration";
 
 const metadata = {
@@ -98,6 +99,26 @@ describe("outbound guard", () => {
     }
     expect(isPrivateAddress("93.184.216.34")).toBe(false);
     expect(isPrivateAddress("2606:2800:220:1::1")).toBe(false);
+  });
+
+  it("relaxes the guard for exactly the allowed origins, and guards an MCP server's endpoints", async () => {
+    const policy = {
+      ...defaultOutboundPolicy,
+      allowedOrigins: new Set(["http://127.0.0.1:3052"]),
+    };
+    await expect(
+      assertFetchable(new URL("http://127.0.0.1:3052/token"), policy),
+    ).resolves.toBeUndefined();
+    for (const url of ["http://127.0.0.1:3053/token", "https://127.0.0.1:3052/token"]) {
+      await expect(assertFetchable(new URL(url), policy)).rejects.toMatchObject({
+        code: "mcp_discovery_failed",
+      });
+    }
+    // Metadata named the token endpoint: it passes the same guard before every call.
+    const server = mcp({ name: "s", url: "https://mcp.example/mcp" });
+    await expect(server.outboundGuard?.(new URL("http://169.254.169.254/token"))).rejects.toThrow(
+      /Refused/,
+    );
   });
 
   it("reads max-age, and no-store as zero", () => {

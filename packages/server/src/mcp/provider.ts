@@ -3,7 +3,7 @@ import type { OAuthProvider } from "../providers/types";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { type DocumentCache, discoverMcpServer, type McpDiscovery } from "./discovery";
-import { defaultOutboundPolicy, type OutboundPolicy } from "./outbound";
+import { assertFetchable, defaultOutboundPolicy, type OutboundPolicy } from "./outbound";
 import {
   chooseRegistration,
   clientMetadata,
@@ -99,6 +99,8 @@ export function mcp(options: McpOptions): McpProvider {
     scopeSeparator: " ",
     clientAuth: "none",
     pkce: true,
+    // Its metadata named the token and revocation endpoints: the SSRF guard before each call.
+    outboundGuard: (url) => assertFetchable(url, policy),
     quirks: {
       // The one place we see the token endpoint's answer: an invalid_client means the server
       // forgot our registration, which the next connect redoes (once per rejection).

@@ -78,6 +78,38 @@ describe("requestOptions", () => {
     expect(requestOptions(provider.tokenEndpoint, 1000)[oauth.customFetch]).toBeUndefined();
   });
 
+  it("checks every token and revocation call with the provider's outbound guard before sending it", async () => {
+    const refused: string[] = [];
+    const guarded: OAuthProvider = {
+      ...provider,
+      outboundGuard: async (url) => {
+        refused.push(url.href);
+        throw new Error("refused by the guard");
+      },
+    };
+    const as = authorizationServerOf(guarded);
+    const client = { client_id: "c" };
+    await expect(
+      oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        "rt",
+        requestOptions(guarded.tokenEndpoint, 1000, guarded),
+      ),
+    ).rejects.toThrow("refused by the guard");
+    await expect(
+      oauth.revocationRequest(
+        as,
+        client,
+        oauth.None(),
+        "t",
+        requestOptions(guarded.revocationEndpoint!, 1000, guarded),
+      ),
+    ).rejects.toThrow("refused by the guard");
+    expect(refused).toEqual([guarded.tokenEndpoint, guarded.revocationEndpoint]);
+  });
+
   it("quirkedFetch applies the quirk to what fetch answered", async () => {
     const fetchStub = async () => jsonResponse({ token: "t" });
     const response = await quirkedFetch(rename, fetchStub as typeof fetch)("https://as.example", {

@@ -58,11 +58,18 @@ export function requestOptions(
   provider?: OAuthProvider,
 ): RequestOptions {
   const quirk = provider?.quirks?.tokenResponse;
+  const guard = provider?.outboundGuard;
+  const send: CustomFetch | undefined =
+    quirk && url === provider.tokenEndpoint ? quirkedFetch(quirk) : undefined;
+  const guarded: CustomFetch | undefined = guard
+    ? async (target, options) => {
+        await guard(new URL(target));
+        return (send ?? (fetch as unknown as CustomFetch))(target, options);
+      }
+    : send;
   return {
     ...(isLoopbackHttp(url) ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(quirk && url === provider.tokenEndpoint
-      ? { [oauth.customFetch]: quirkedFetch(quirk) }
-      : {}),
+    ...(guarded ? { [oauth.customFetch]: guarded } : {}),
     signal: AbortSignal.timeout(timeoutMs),
   };
 }

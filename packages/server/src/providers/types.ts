@@ -72,6 +72,11 @@ export type OAuthProvider = {
     parse: (body: unknown) => AccountIdentity;
   };
   quirks?: ProviderQuirks;
+  /**
+   * Checked before every request to this provider's token and revocation endpoints: for
+   * endpoints a stranger's metadata named (MCP servers added by URL), the SSRF guard.
+   */
+  outboundGuard?: (url: URL) => Promise<void>;
 };
 
 export type SecretProvider = {
