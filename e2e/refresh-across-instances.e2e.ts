@@ -63,6 +63,17 @@ function expireStoredToken() {
   );
 }
 
+/** Waits (up to 2.5 s) until some instance holds the connection's refresh lease. */
+async function leaseTaken() {
+  for (
+    let attempt = 0;
+    attempt < 50 && database.sql("select coalesce(lease_owner, '') from x_connections") === "";
+    attempt++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 it("1,000 concurrent reads of an expired token on 4 instances make exactly one refresh, and all get its token", async () => {
   expireStoredToken();
   const before = sandbox.stats.refreshGrants;
@@ -83,13 +94,7 @@ it("kill -9 of the instance holding the refresh lease: another completes the ref
   const [doomed, survivor] = [instances[1]!, instances[2]!];
   const revisionBefore = Number(database.sql("select revision from x_connections"));
   const pending = credentialHash(doomed).catch(() => "killed");
-  for (
-    let attempt = 0;
-    attempt < 50 && database.sql("select coalesce(lease_owner, '') from x_connections") === "";
-    attempt++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await leaseTaken();
   expect(database.sql("select lease_owner is not null from x_connections")).toBe("t");
   doomed.process.kill("SIGKILL");
   expect(await pending).toBe("killed");
@@ -112,13 +117,7 @@ it("with a rotating provider, a refresh lost with its process ends in auth_faile
   expireStoredToken();
   const [doomed, survivor] = [instances[2]!, instances[3]!];
   const pending = credentialHash(doomed).catch(() => "killed");
-  for (
-    let attempt = 0;
-    attempt < 50 && database.sql("select coalesce(lease_owner, '') from x_connections") === "";
-    attempt++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await leaseTaken();
   doomed.process.kill("SIGKILL");
   expect(await pending).toBe("killed");
   await new Promise((resolve) => setTimeout(resolve, 1_200));

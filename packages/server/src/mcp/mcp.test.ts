@@ -1,32 +1,21 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PGlite } from "@electric-sql/pglite";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type McpKnobs, type McpSandbox, startMcpSandbox } from "@x/sandbox";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConnectionRequiredError, InsufficientScopeError } from "../errors";
 import { connectionsErrorResponse } from "../routes/error-response";
-import { pgliteStore } from "../store/pglite-store";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 import { type McpOptions, mcp } from "./provider";
 
-const client = new PGlite();
-const store = pgliteStore({ client });
+const { client, store, closers } = pgliteForFile([
+  "x_connections",
+  "x_oauth_flows",
+  "x_mcp_client_registrations",
+]);
 let sandbox: McpSandbox;
-const closers: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  // Migrations run once here, not inside the first test's time budget.
-  await store.open();
-  return () => client.close();
-}, 60_000);
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await client.exec(
-    "delete from x_connections; delete from x_oauth_flows; delete from x_mcp_client_registrations;",
-  );
-});
 
 const closeSandbox = () => sandbox.close();
 

@@ -1,26 +1,17 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type McpSandbox, startMcpSandbox } from "@x/sandbox";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mcpServerListResponse, mcpServerResponse } from "../routes/schemas";
-import { pgliteStore } from "../store/pglite-store";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 import { canonicalServerUrl, serverNameFrom } from "./servers";
 
-const client = new PGlite();
-const store = pgliteStore({ client });
+const { store, closers } = pgliteForFile([
+  "x_connections",
+  "x_oauth_flows",
+  "x_mcp_client_registrations",
+  "x_mcp_servers",
+]);
 let sandbox: McpSandbox;
-const closers: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  await store.open();
-  return () => client.close();
-}, 60_000);
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await client.exec(
-    "delete from x_connections; delete from x_oauth_flows; delete from x_mcp_client_registrations; delete from x_mcp_servers;",
-  );
-});
 
 async function start() {
   sandbox = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
