@@ -28,6 +28,11 @@ export const connections = pgTable(
     name: text("name"),
     handle: text("handle"),
     accountId: text("account_id"),
+    // The authorization server that granted the tokens, and its token endpoint then: a refresh
+    // or revocation goes only to that issuer (a server whose metadata later names another is
+    // refused, not trusted with this grant). Null for secrets.
+    issuer: text("issuer"),
+    tokenEndpoint: text("token_endpoint"),
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     status: text("status", { enum: ["active", "auth_failed", "revoked"] })
       .notNull()
@@ -82,6 +87,11 @@ export const oauthFlows = pgTable(
     returnTo: text("return_to"),
     // Null: the provider's scopes. Set by a step-up, so the grant falls back to what was asked.
     scopes: text("scopes").array(),
+    // The authorization server the user was sent to, and the redirect URI named there: the code
+    // is redeemed only at that issuer and only when it came back to that URI (RFC 9700 §4.4).
+    issuer: text("issuer"),
+    tokenEndpoint: text("token_endpoint"),
+    redirectUri: text("redirect_uri"),
     messageNonce: text("message_nonce").notNull(),
     // code_verifier and OpenID nonce, sealed like any credential.
     sealedSecrets: text("sealed_secrets").notNull(),
