@@ -22,6 +22,16 @@ export type ConnectClientOptions = {
 
 export type ConnectClient = ReturnType<typeof createConnectClient>;
 
+/**
+ * The popup is same-origin `about:blank` and redirect mode navigates the app itself: a
+ * `javascript:` or `data:` URL there would run in the app's origin, so only http(s) is followed,
+ * whatever the server answered.
+ */
+const navigable = (url: string, provider: string): string => {
+  if (/^https?:$/.test(new URL(url).protocol)) return url;
+  throw new ConnectError("unsafe_url", "Refused to open a non-http(s) address", { provider });
+};
+
 export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOptions) => {
   const base = baseUrl.replace(/\/+$/, "");
 
@@ -60,7 +70,7 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
       returnTo: options.returnTo ?? pathWithoutConnectResult(location.href),
       scopes: options.scopes,
     });
-    location.assign(authorizeUrl);
+    location.assign(navigable(authorizeUrl, provider));
     // The page is leaving; settling would only flash a result the user never sees.
     return new Promise<never>(() => {});
   };
@@ -77,9 +87,9 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
       }
       return redirect(provider, options);
     }
-    return start(provider, { mode: "popup", visibility, scopes }).then(
-      ({ authorizeUrl, flowId, nonce }) => {
-        popup.location.href = authorizeUrl;
+    return start(provider, { mode: "popup", visibility, scopes })
+      .then(({ authorizeUrl, flowId, nonce }) => {
+        popup.location.href = navigable(authorizeUrl, provider);
         const origin = new URL(base, location.href).origin;
         // A flow the server no longer knows was never finished: the same as a pending one.
         const confirm = () =>
@@ -88,12 +98,11 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
             throw error;
           });
         return waitForResult({ popup, origin, nonce, confirm });
-      },
-      (error) => {
+      })
+      .catch((error) => {
         popup.close();
         throw error;
-      },
-    );
+      });
   };
 
   return {

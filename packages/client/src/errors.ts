@@ -18,6 +18,7 @@ export type ConnectErrorCode =
   | "cancelled"
   | "popup_blocked"
   | "network_error"
+  | "unsafe_url"
   // A newer server may send codes this client does not know yet.
   | (string & {});
 

@@ -13,6 +13,7 @@ let proxy: OutageProxy;
 let sandbox: Sandbox;
 let mcpSandbox: McpSandbox;
 let host: ReturnType<typeof createHost>;
+let unreachable: string;
 const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
 // Nobody connected bob: every answer about him needs the database.
 const bob = { provider: "attio", tenantId: "acme", userId: "bob" };
@@ -22,11 +23,12 @@ beforeAll(async () => {
   proxy = await outageProxy(new URL(scratch.url));
   sandbox = await startSandbox();
   mcpSandbox = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
+  unreachable = `http://127.0.0.1:${await closedPort()}`;
   host = createHost({
     store: postgresStore({ url: proxy.url, max: 2 }),
     sandboxUrl: sandbox.url,
     providers: [
-      sandboxAttio(sandbox.url),
+      sandboxAttio(sandbox.url, { apiOrigins: [sandbox.url, unreachable] }),
       mcp({ name: "tasks", url: mcpSandbox.url, allowPrivateNetwork: true }),
     ],
   });
@@ -43,12 +45,10 @@ afterAll(async () => {
 });
 
 it("connections.fetch to a provider that is out of reach throws fetch's own error, not store_unavailable", async () => {
-  const failure = await host.connections
-    .fetch(alice, `http://127.0.0.1:${await closedPort()}/`)
-    .then(
-      () => new Error("answered"),
-      (error: unknown) => error,
-    );
+  const failure = await host.connections.fetch(alice, `${unreachable}/`).then(
+    () => new Error("answered"),
+    (error: unknown) => error,
+  );
   expect(failure).toBeInstanceOf(TypeError);
 });
 

@@ -15,14 +15,18 @@ import { ConnectionRequiredError, ConnectionsError, InsufficientScopeError } fro
 import type { ConnectionEvent, OnEvent } from "./events";
 import type { Identify } from "./identity";
 import { createMcpAuthProvider } from "./mcp/auth-provider";
-import { CLIENT_METADATA_PATH, clientMetadataDocument } from "./mcp/client-metadata-document";
+import { clientMetadataDocument } from "./mcp/client-metadata-document";
 import { isMcpProvider, type McpPrepareContext } from "./mcp/provider";
 import { createMcpServerRegistry } from "./mcp/servers";
 import { createMcpTransport } from "./mcp/transport";
 import { insufficientScopeOf } from "./oauth/bearer-challenge";
+import { kitUrls } from "./oauth/redirect-uris";
+import { assertApiOrigin } from "./providers/api-origins";
+import { isProviderName } from "./providers/names";
 import type { Provider } from "./providers/types";
 import { createRoutes } from "./routes/routes";
 import type { Runtime } from "./runtime";
+import { bearerAuthorization } from "./shared/credential-header";
 import { dataKeysRepository } from "./store/data-keys-repository";
 import { pgliteStore } from "./store/pglite-store";
 import type { Database, Store } from "./store/store";
@@ -136,24 +140,26 @@ export function createConnections(options: ConnectionsOptions) {
     refreshSkewMs: settings.refreshSkewMs,
     leaseMs: settings.refreshLeaseMs,
     checkIntervalMs: settings.checkIntervalMs,
-    findProvider: async (name, owner) =>
-      providers.get(name) ?? (await mcpServers.find(name, owner)),
+    // A name no provider could have (a NUL byte, a path) never reaches a query.
+    findProvider: async (name, owner) => {
+      if (!isProviderName(name)) throw new ConnectionsError("unknown_provider", "Unknown provider");
+      return providers.get(name) ?? (await mcpServers.find(name, owner));
+    },
   };
   const reader = createCredentialReader(runtime, { cacheSize: options.cacheSize ?? 10_000 });
   const worker = createWorker(runtime, reader, { ...options.worker, webhooks });
-  const redirectUri = new URL(`${settings.mount}/callback`, settings.baseUrl).toString();
+  const urls = kitUrls(new URL(settings.mount, settings.baseUrl).toString());
+  const redirectUri = urls.redirectUri;
   const appOrigin = new URL(settings.appOrigin ?? settings.baseUrl).origin;
   const mcpClient = {
-    clientId: new URL(`${settings.mount}${CLIENT_METADATA_PATH}`, settings.baseUrl).toString(),
     clientName: options.clientName ?? new URL(settings.baseUrl).host,
     clientUri: settings.baseUrl,
-    redirectUri,
   };
   const registering: McpPrepareContext["registering"] = new Map();
   runtime.prepareProvider = async (provider, prepareOptions) => {
     if (!isMcpProvider(provider)) return;
-    const context = { db: await db(), vault, clientMetadataUrl: mcpClient.clientId, registering };
-    await provider.mcp.prepare({ ...mcpClient, ...context }, prepareOptions);
+    const context = { db: await db(), vault, registering, ...mcpClient, ...urls };
+    await provider.mcp.prepare(context, prepareOptions);
   };
   const mcpServers = createMcpServerRegistry({
     db,
@@ -168,8 +174,8 @@ export function createConnections(options: ConnectionsOptions) {
     redirectUri,
     reader,
     mcpServers,
-    // Always served: an MCP server added at run time may register us by this document.
-    clientMetadataDocument: clientMetadataDocument(mcpClient),
+    // Always served: an MCP server added at run time may register us by these documents.
+    clientMetadataDocument: (key) => clientMetadataDocument({ ...mcpClient, ...urls.forKey(key) }),
   }) as unknown as Hono;
 
   let ready: Promise<void> | undefined;
@@ -252,21 +258,24 @@ export function createConnections(options: ConnectionsOptions) {
     worker,
     getCredential,
     /**
-     * fetch() with the connection's credential as a Bearer token; a 401 gets one forced refresh
-     * and one retry; a 403 `insufficient_scope` throws InsufficientScopeError (a step-up).
+     * fetch() with the connection's credential as a Bearer token, only to the provider's
+     * `apiOrigins` (else `origin_not_allowed`, before anything is sent); a 401 gets one forced
+     * refresh and one retry; a 403 `insufficient_scope` throws InsufficientScopeError (a step-up).
      */
     async fetch(
       request: CredentialRequest,
       input: string | URL,
       init: RequestInit = {},
     ): Promise<Response> {
+      const target = new URL(input);
+      const provider = await runtime.findProvider(request.provider, request);
+      if (!provider) throw new ConnectionRequiredError(request.provider);
+      assertApiOrigin(provider, target);
       const send = (credential: CredentialResult) => {
         const headers = new Headers(init.headers);
-        headers.set(
-          "authorization",
-          `Bearer ${credential.type === "secret" ? credential.secret : credential.accessToken}`,
-        );
-        return fetch(input, { ...init, headers });
+        const value = credential.type === "secret" ? credential.secret : credential.accessToken;
+        headers.set("authorization", bearerAuthorization(value, request.provider));
+        return fetch(target, { ...init, headers });
       };
       // A secret cannot be stepped up: its 403 is the caller's to read.
       const answer = async (response: Response) => {
@@ -289,6 +298,7 @@ export function createConnections(options: ConnectionsOptions) {
       userId?: string;
     }): Promise<Connection[]> {
       await api.ready();
+      if (filter.providerName !== undefined && !isProviderName(filter.providerName)) return [];
       const rows = await listVisibleConnections(await db(), {
         tenantId: filter.tenantId,
         ...(filter.providerName ? { provider: filter.providerName } : {}),
@@ -399,10 +409,10 @@ function validate(options: ConnectionsOptions) {
 function providerMap(list: Provider[]): Map<string, Provider> {
   const map = new Map<string, Provider>();
   for (const provider of list) {
-    if (!/^[a-z][a-z0-9-]*$/.test(provider.name)) {
+    if (!isProviderName(provider.name)) {
       throw new ConnectionsError(
         "invalid_options",
-        `Provider name "${provider.name}" must be kebab-case`,
+        `Provider name "${provider.name}" must be kebab-case, 64 characters at most`,
       );
     }
     if (map.has(provider.name)) {

@@ -14,6 +14,12 @@ export type ConnectionEvent = {
   connection: Connection;
   /** Set on `connection.reconnected` when the connection had failed: it recovered. */
   recovered?: boolean;
+  /**
+   * Why `connection.auth_failed` happened when the provider did not say so itself:
+   * "issuer_changed" when the server's metadata names another authorization server than the
+   * one that granted the connection (its tokens are never sent there).
+   */
+  reason?: "issuer_changed";
   at: string;
 };
 

@@ -21,6 +21,9 @@ export type SaveConnectionInput = ConnectionKey & {
   name: string | null;
   handle: string | null;
   accountId: string | null;
+  /** The authorization server that granted an OAuth credential, and its token endpoint. */
+  issuer?: string | null;
+  tokenEndpoint?: string | null;
   expiresAt: Date | null;
   nextRefreshAt: Date | null;
   nextCheckAt: Date | null;
@@ -102,6 +105,8 @@ export async function saveConnection(
       name: input.name,
       handle: input.handle,
       accountId: input.accountId,
+      issuer: input.issuer ?? null,
+      tokenEndpoint: input.tokenEndpoint ?? null,
       scopes: input.scopes,
       status: "active" as const,
       authFailedAt: null,

@@ -7,11 +7,14 @@ import {
   authorizationServerOf,
   clientAuthOf,
   clientOf,
+  issuerOf,
   requestOptions,
 } from "../oauth/authorization-server";
 import { fetchIdentity } from "../oauth/identity";
+import { isProviderName } from "../providers/names";
 import type { OAuthProvider } from "../providers/types";
 import type { Runtime } from "../runtime";
+import { isHeaderSafe } from "../shared/credential-header";
 import type { ConnectionRow } from "../store/schema";
 import { openCredential } from "./credential";
 import {
@@ -89,7 +92,9 @@ export async function saveSecretConnection(
     name?: string | undefined;
   },
 ): Promise<{ connection: Connection; created: boolean }> {
-  const provider = runtime.providers.get(input.provider);
+  const provider = isProviderName(input.provider)
+    ? runtime.providers.get(input.provider)
+    : undefined;
   if (!provider)
     throw new ConnectionsError("unknown_provider", `Unknown provider ${input.provider}`);
   if (provider.kind !== "secret") {
@@ -102,6 +107,14 @@ export async function saveSecretConnection(
     );
   }
   assertMayManage(identity, input.visibility);
+  // It is sent in a header: a line break would split it, and fetch would quote it in its error.
+  if (!isHeaderSafe(input.secret)) {
+    throw new ConnectionsError(
+      "invalid_secret",
+      "The secret may hold only printable ASCII characters, with no spaces at either end",
+      { provider: provider.name },
+    );
+  }
   const problem = await provider.validate?.(input.secret);
   if (problem) throw new ConnectionsError("invalid_secret", problem, { provider: provider.name });
   const saved = await saveConnection(await runtime.db(), runtime.vault, {
@@ -163,6 +176,8 @@ export async function disconnectConnection(runtime: Runtime, row: ConnectionRow)
 async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<boolean> {
   const provider = await runtime.findProvider(row.provider, row);
   if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return false;
+  // Another issuer than the one that granted it never sees the token, not even to revoke it.
+  if (row.issuer !== null && row.issuer !== issuerOf(provider)) return false;
   const credential = await openCredential(
     runtime.vault,
     { tenantId: row.tenantId, connectionId: row.id },

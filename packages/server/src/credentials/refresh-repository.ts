@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { type Credential, sealCredential } from "../connections/credential";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
@@ -161,4 +161,20 @@ export async function recordCheck(
     .update(connections)
     .set({ lastCheckedAt: new Date(), nextCheckAt })
     .where(eq(connections.id, id));
+}
+
+/**
+ * A connection stored before grants were bound to their issuer is bound to the one it is first
+ * refreshed at (trust on first use): from then on no other issuer receives its refresh token.
+ */
+export async function bindIssuer(
+  db: Database,
+  id: string,
+  issuer: string,
+  tokenEndpoint: string,
+): Promise<void> {
+  await db
+    .update(connections)
+    .set({ issuer, tokenEndpoint })
+    .where(and(eq(connections.id, id), isNull(connections.issuer)));
 }

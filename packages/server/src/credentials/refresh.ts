@@ -7,6 +7,7 @@ import {
   authorizationServerOf,
   clientAuthOf,
   clientOf,
+  issuerOf,
   requestOptions,
   resourceParameters,
 } from "../oauth/authorization-server";
@@ -17,6 +18,7 @@ import { type Runtime, scheduleSettings } from "../runtime";
 import type { ConnectionRow } from "../store/schema";
 import {
   acquireLease,
+  bindIssuer,
   commitRefresh,
   markAuthFailed,
   recordRefreshFailure,
@@ -90,9 +92,17 @@ async function refreshHoldingLease(
   if (credential.type !== "oauth2" || !credential.refreshToken) {
     return failAuth(runtime, leased, provider.name);
   }
-  let tokens: oauth.TokenEndpointResponse;
+  // The refresh token goes only to the issuer that granted it: a server whose metadata now names
+  // another authorization server would otherwise hand every user's grant to that one.
+  const issuer = issuerOf(provider);
+  if (leased.issuer !== null && leased.issuer !== issuer) {
+    return failAuth(runtime, leased, provider.name, "issuer_changed");
+  }
+  if (leased.issuer === null) await bindIssuer(db, leased.id, issuer, provider.tokenEndpoint);
+  let next: OAuthCredential;
   try {
-    tokens = await redeemRefreshToken(provider, credential.refreshToken, runtime.timeoutMs);
+    const tokens = await redeemRefreshToken(provider, credential.refreshToken, runtime.timeoutMs);
+    next = credentialFromTokens(tokens, credential);
   } catch (error) {
     if (isInvalidGrant(error)) {
       // Another worker may have rotated the token while our copy was in flight: trust the row.
@@ -103,7 +113,6 @@ async function refreshHoldingLease(
     await recordRefreshFailure(db, leased.id, owner, backoffMs(leased.refreshFailures + 1));
     throw toProviderError(error, provider.name, provider.displayName);
   }
-  const next = credentialFromTokens(tokens, credential);
   const schedule = scheduleFor(next, scheduleSettings(runtime, provider.name));
   const committed = await commitRefresh(db, runtime.vault, leased, next, schedule, owner);
   if (!committed) {
@@ -121,9 +130,20 @@ async function refreshHoldingLease(
   return { row: committed, credential: next };
 }
 
-async function failAuth(runtime: Runtime, row: ConnectionRow, provider: string): Promise<never> {
+async function failAuth(
+  runtime: Runtime,
+  row: ConnectionRow,
+  provider: string,
+  reason?: "issuer_changed",
+): Promise<never> {
   const failed = await markAuthFailed(await runtime.db(), row.id, runtime.instanceId);
-  if (failed) runtime.emit({ type: "connection.auth_failed", connection: toConnection(failed) });
+  if (failed) {
+    runtime.emit({
+      type: "connection.auth_failed",
+      connection: toConnection(failed),
+      ...(reason ? { reason } : {}),
+    });
+  }
   throw new ReauthRequiredError(provider);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Our Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document §4): served at
- * its own URL, which is the client_id. The kit is a public client under this approach: the
+ * its own URL, which is the client_id. There is one per authorization server, each naming that
+ * server's own callback (RFC 9700 §4.4.2.2). The kit is a public client under this approach: the
  * document cannot carry a secret, and we hold no key for private_key_jwt.
  */
 export function clientMetadataDocument(input: {
@@ -19,5 +20,3 @@ export function clientMetadataDocument(input: {
     token_endpoint_auth_method: "none",
   };
 }
-
-export const CLIENT_METADATA_PATH = "/oauth-client.json";

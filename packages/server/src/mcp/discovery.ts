@@ -1,6 +1,12 @@
 import { ConnectionsError } from "../errors";
 import { parseBearerChallenge } from "../oauth/bearer-challenge";
-import { guardedFetch, maxAgeMs, type OutboundPolicy } from "./outbound";
+import {
+  checkEndpointUrl,
+  guardedFetch,
+  maxAgeMs,
+  type OutboundPolicy,
+  unsafeUrl,
+} from "../shared/outbound";
 
 export type ProtectedResourceMetadata = {
   resource: string;
@@ -117,9 +123,10 @@ export function checkResourceMetadata(
 ): ProtectedResourceMetadata {
   if (
     typeof body.resource !== "string" ||
+    !URL.canParse(body.resource) ||
     new URL(body.resource).href !== new URL(serverUrl).href
   ) {
-    throw failed(`the resource metadata names ${String(body.resource)}, not ${serverUrl}`);
+    throw failed(`the resource metadata of ${serverUrl} is about another resource`);
   }
   const servers = body.authorization_servers;
   if (!Array.isArray(servers) || typeof servers[0] !== "string") {
@@ -128,19 +135,46 @@ export function checkResourceMetadata(
   return body as ProtectedResourceMetadata;
 }
 
+/** The endpoints the kit reads from an authorization server's metadata. */
+const ENDPOINT_FIELDS = [
+  "authorization_endpoint",
+  "token_endpoint",
+  "revocation_endpoint",
+  "registration_endpoint",
+] as const;
+
 /**
  * RFC 8414 §3.3: the issuer must be the one we derived the URL from; the MCP spec's PKCE
- * section: S256 must be listed (an absent list means no PKCE, and we must refuse).
+ * section: S256 must be listed (an absent list means no PKCE, and we must refuse). Everything in
+ * it is a stranger's word: each endpoint must be an https URL (a `javascript:` authorization
+ * endpoint would run in the app's origin once a browser is sent there), and must sit on the
+ * issuer's own origin unless the server promises `iss` on its responses (RFC 9207), which the
+ * callback then checks. Otherwise metadata naming an honest server's authorization endpoint and
+ * an attacker's token endpoint would have us send the honest server's code and our PKCE
+ * verifier to the attacker (RFC 9700 §4.4, mix-up).
  */
 export function checkAuthorizationServerMetadata(
   issuer: string,
   body: Record<string, unknown>,
+  policy: OutboundPolicy,
 ): AuthorizationServerMetadata {
   if (body.issuer !== issuer) {
-    throw failed(`the metadata at ${issuer} names another issuer (${String(body.issuer)})`);
+    throw failed(`the metadata at ${issuer} names another issuer`);
   }
   if (typeof body.authorization_endpoint !== "string" || typeof body.token_endpoint !== "string") {
     throw failed(`${issuer} publishes no authorization or token endpoint`);
+  }
+  const issuerOrigin = new URL(issuer).origin;
+  const issChecked = body.authorization_response_iss_parameter_supported === true;
+  for (const field of ENDPOINT_FIELDS) {
+    if (body[field] === undefined) continue;
+    const url = checkEndpointUrl(body[field], policy, `${issuer}'s ${field}`);
+    if (!issChecked && url.origin !== issuerOrigin) {
+      throw unsafeUrl(
+        `${issuer}'s ${field}`,
+        `it is on ${url.origin}, not the issuer's origin, and the server does not send iss (RFC 9207)`,
+      );
+    }
   }
   const methods = body.code_challenge_methods_supported;
   if (!Array.isArray(methods) || !methods.includes("S256")) {
@@ -184,13 +218,14 @@ export async function discoverMcpServer(
   }
   const resourceMetadata = checkResourceMetadata(serverUrl, resourceDocument.body);
   const issuer = resourceMetadata.authorization_servers![0]!;
+  checkEndpointUrl(issuer, policy, `${serverUrl}'s authorization server`);
   let serverDocument: JsonDocument | null = null;
   for (const url of authorizationServerMetadataUrls(issuer)) {
     serverDocument = await fetchJson(url, policy, cache);
     if (serverDocument) break;
   }
   if (!serverDocument) throw failed(`${issuer} publishes no RFC 8414 or OpenID metadata`);
-  const authorizationServer = checkAuthorizationServerMetadata(issuer, serverDocument.body);
+  const authorizationServer = checkAuthorizationServerMetadata(issuer, serverDocument.body, policy);
   const ages = [resourceDocument.maxAgeMs, serverDocument.maxAgeMs];
   return {
     resource: resourceMetadata.resource,

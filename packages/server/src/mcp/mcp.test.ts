@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { type McpKnobs, type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { describe, expect, it } from "vitest";
 import { ConnectionRequiredError, InsufficientScopeError } from "../errors";
+import { issuerKey } from "../oauth/redirect-uris";
 import { connectionsErrorResponse } from "../routes/error-response";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
 import { pgliteForFile } from "../testing/pglite";
@@ -92,7 +93,9 @@ describe("mcp(): discovery", () => {
     expect(provider).toMatchObject({ name: "tasks", configured: true, scopes: ["task:read"] });
     expect(sandbox.mcpStats.registrations).toBe(1);
     expect(sandbox.registrationRequests[0]).toMatchObject({
-      redirect_uris: ["http://localhost:3050/api/connections/callback"],
+      redirect_uris: [
+        `http://localhost:3050/api/connections/callback/${issuerKey(sandbox.issuer)}`,
+      ],
       grant_types: ["authorization_code", "refresh_token"],
       application_type: "web",
       token_endpoint_auth_method: "client_secret_basic",
@@ -143,7 +146,7 @@ describe("mcp(): discovery", () => {
       `${MOUNT}/connect/tasks`,
       asUser("acme:alice", { method: "POST", body: "{}" }),
     );
-    expect((await json(response)).error.code).toBe("mcp_discovery_failed");
+    expect((await json(response)).error.code).toBe("unsafe_url");
     expect(sandbox.mcpStats.mcpRequests).toBe(0);
   });
 });
@@ -186,8 +189,13 @@ describe("mcp(): client registration", () => {
       asUser("acme:alice", { method: "POST", body: "{}" }),
     );
     const authorizeUrl = new URL((await json(started)).authorizeUrl);
+    // One document per issuer, naming that issuer's own callback (RFC 9700 §4.4.2.2).
+    const key = issuerKey(sandbox.issuer);
     expect(authorizeUrl.searchParams.get("client_id")).toMatch(
-      /\/api\/connections\/oauth-client\.json$/,
+      new RegExp(`/api/connections/oauth-clients/${key}$`),
+    );
+    expect(authorizeUrl.searchParams.get("redirect_uri")).toMatch(
+      new RegExp(`/api/connections/callback/${key}$`),
     );
     expect(authorizeUrl.searchParams.get("resource")).toBe(sandbox.url);
     const page = await fetch(authorizeUrl);

@@ -1,9 +1,9 @@
 import { ConnectionsError } from "../errors";
 import type { OAuthProvider } from "../providers/types";
+import { assertFetchable, defaultOutboundPolicy, type OutboundPolicy } from "../shared/outbound";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { type DocumentCache, discoverMcpServer, type McpDiscovery } from "./discovery";
-import { assertFetchable, defaultOutboundPolicy, type OutboundPolicy } from "./outbound";
 import {
   chooseRegistration,
   clientMetadata,
@@ -27,6 +27,12 @@ export type McpOptions = {
   /** A client registered out of band: used before any other registration approach. */
   clientId?: string;
   clientSecret?: string;
+  /**
+   * The authorization server that client is registered with. Its credentials go to no other:
+   * if the server's metadata later names another, connecting fails rather than sending them
+   * there. Default: the issuer the first discovery finds.
+   */
+  issuer?: string;
   /** Lets discovery reach loopback and private addresses, and http URLs (tests, intranets). */
   allowPrivateNetwork?: boolean;
   /** Origins let through the SSRF guard although private or http; every other URL is checked. */
@@ -44,9 +50,9 @@ export type McpOptions = {
 export type McpPrepareContext = {
   db: Database;
   vault: Vault;
-  redirectUri: string;
-  /** The kit's Client ID Metadata Document URL (baseUrl + mount + "/oauth-client.json"). */
-  clientMetadataUrl: string;
+  /** The redirect URI and Client ID Metadata Document of the kit at one issuer (RFC 9700 §4.4.2.2). */
+  redirectUriFor(issuer: string): string;
+  clientMetadataUrlFor(issuer: string): string;
   clientName: string;
   clientUri: string;
   /** Registrations under way in this process, by issuer, so servers sharing one register once. */
@@ -86,6 +92,7 @@ export function mcp(options: McpOptions): McpProvider {
   let discovery: McpDiscovery | null = null;
   let client: McpClient | null = null;
   let clientRejected = false;
+  let preRegisteredIssuer = options.issuer;
   let running: Promise<void> | null = null;
 
   const provider: McpProvider = {
@@ -101,6 +108,8 @@ export function mcp(options: McpOptions): McpProvider {
     pkce: true,
     // Its metadata named the token and revocation endpoints: the SSRF guard before each call.
     outboundGuard: (url) => assertFetchable(url, policy),
+    // The server's token is for the server (RFC 8707): connections.fetch sends it nowhere else.
+    ...(URL.canParse(options.url) ? { apiOrigins: [new URL(options.url).origin] } : {}),
     quirks: {
       // The one place we see the token endpoint's answer: an invalid_client means the server
       // forgot our registration, which the next connect redoes (once per rejection).
@@ -133,7 +142,7 @@ export function mcp(options: McpOptions): McpProvider {
     const registered = await registeredClient(context, found);
     discovery = found;
     client = registered;
-    apply(found, registered);
+    apply(context, found, registered);
   }
 
   async function registeredClient(
@@ -141,14 +150,23 @@ export function mcp(options: McpOptions): McpProvider {
     found: McpDiscovery,
   ): Promise<McpClient> {
     const metadata = found.authorizationServer;
+    const clientMetadataUrl = context.clientMetadataUrlFor(metadata.issuer);
     const cimdAllowed =
-      new URL(context.clientMetadataUrl).protocol === "https:" || policy.allowPrivateNetwork;
+      new URL(clientMetadataUrl).protocol === "https:" || policy.allowPrivateNetwork;
     const choice = chooseRegistration({
       ...(options.clientId ? { clientId: options.clientId } : {}),
       metadata,
-      clientMetadataUrl: cimdAllowed ? context.clientMetadataUrl : null,
+      clientMetadataUrl: cimdAllowed ? clientMetadataUrl : null,
     });
     if (choice.method === "pre-registered") {
+      preRegisteredIssuer ??= metadata.issuer;
+      if (metadata.issuer !== preRegisteredIssuer) {
+        throw new ConnectionsError(
+          "issuer_mismatch",
+          `${options.name}'s client is registered with ${preRegisteredIssuer}, but the server now names ${metadata.issuer}: its credentials are not sent there`,
+          { provider: options.name },
+        );
+      }
       return {
         method: "pre-registered",
         clientId: options.clientId!,
@@ -163,7 +181,7 @@ export function mcp(options: McpOptions): McpProvider {
         clientAuth: "none",
       };
     }
-    const key = { issuer: metadata.issuer, redirectUri: context.redirectUri };
+    const key = { issuer: metadata.issuer, redirectUri: context.redirectUriFor(metadata.issuer) };
     const inFlight = `${key.issuer}\n${key.redirectUri}`;
     if (clientRejected) {
       clientRejected = false;
@@ -180,7 +198,7 @@ export function mcp(options: McpOptions): McpProvider {
         choice.endpoint,
         clientMetadata({
           clientName: context.clientName,
-          redirectUri: context.redirectUri,
+          redirectUri: key.redirectUri,
           clientUri: context.clientUri,
           authMethod: registrationAuthMethod(metadata),
         }),
@@ -199,8 +217,11 @@ export function mcp(options: McpOptions): McpProvider {
     return registering;
   }
 
-  function apply(found: McpDiscovery, registered: McpClient): void {
+  function apply(context: McpPrepareContext, found: McpDiscovery, registered: McpClient): void {
     const metadata = found.authorizationServer;
+    // A client the kit registered itself gets a callback of its own at each issuer.
+    if (registered.method === "pre-registered") delete provider.redirectUri;
+    else provider.redirectUri = context.redirectUriFor(metadata.issuer);
     provider.issuer = metadata.issuer;
     provider.issParameterSupported =
       metadata.authorization_response_iss_parameter_supported === true;

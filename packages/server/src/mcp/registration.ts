@@ -2,11 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { ConnectionsError } from "../errors";
 import { newId } from "../oauth/random";
 import type { ClientAuthMethod } from "../providers/types";
+import { isHeaderSafe } from "../shared/credential-header";
+import { guardedFetch, type OutboundPolicy } from "../shared/outbound";
 import { mcpClientRegistrations } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import type { AuthorizationServerMetadata } from "./discovery";
-import { guardedFetch, type OutboundPolicy } from "./outbound";
 
 /** A client the authorization server knows us by. */
 export type McpClient = {
@@ -142,6 +143,24 @@ export async function deleteRegistration(
     );
 }
 
+/** RFC 7591 §3.2.2's codes, and RFC 6749's that a server may use: nothing else is repeated. */
+const REGISTRATION_ERRORS = new Set([
+  "invalid_redirect_uri",
+  "invalid_client_metadata",
+  "invalid_software_statement",
+  "unapproved_software_statement",
+  "invalid_request",
+  "server_error",
+  "temporarily_unavailable",
+]);
+
+const AUTH_METHODS = new Set(["client_secret_basic", "client_secret_post", "none"]);
+
+/** A client id or secret goes into URLs and headers: printable, and of a sane length. */
+function isBoundedText(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 1024 && isHeaderSafe(value);
+}
+
 /** RFC 7591 §3.1–3.2. */
 export async function registerDynamically(
   endpoint: string,
@@ -162,17 +181,26 @@ export async function registerDynamically(
     body = JSON.parse(response.text);
   } catch {}
   if (response.status !== 201 && response.status !== 200) {
+    const reason = REGISTRATION_ERRORS.has(String(body.error)) ? body.error : response.status;
     throw new ConnectionsError(
       "mcp_registration_failed",
-      `Registration at ${endpoint} failed: ${String(body.error ?? response.status)}`,
+      `Registration at ${endpoint} failed: ${reason}`,
     );
   }
-  if (typeof body.client_id !== "string" || !body.client_id) {
-    throw new ConnectionsError("mcp_registration_failed", `${endpoint} returned no client_id`);
+  if (!isBoundedText(body.client_id)) {
+    throw new ConnectionsError(
+      "mcp_registration_failed",
+      `${endpoint} returned no usable client_id`,
+    );
   }
-  const method = (body.token_endpoint_auth_method ??
-    metadata.token_endpoint_auth_method) as ClientAuthMethod;
-  const secret = typeof body.client_secret === "string" ? body.client_secret : undefined;
+  // Only a method we can perform; anything else is what we asked for.
+  const answered = body.token_endpoint_auth_method;
+  const method = (
+    typeof answered === "string" && AUTH_METHODS.has(answered)
+      ? answered
+      : metadata.token_endpoint_auth_method
+  ) as ClientAuthMethod;
+  const secret = isBoundedText(body.client_secret) ? body.client_secret : undefined;
   return {
     client: {
       method: "dynamic",
@@ -180,7 +208,7 @@ export async function registerDynamically(
       ...(secret ? { clientSecret: secret } : {}),
       clientAuth: secret ? method : "none",
     },
-    ...(typeof body.registration_access_token === "string"
+    ...(isBoundedText(body.registration_access_token)
       ? { registrationAccessToken: body.registration_access_token }
       : {}),
   };

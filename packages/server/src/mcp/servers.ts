@@ -2,9 +2,9 @@ import { and, asc, eq, or } from "drizzle-orm";
 import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
 import { newId } from "../oauth/random";
+import { assertFetchable, defaultOutboundPolicy } from "../shared/outbound";
 import { type McpServerRow, mcpServers } from "../store/schema";
 import type { Database } from "../store/store";
-import { assertFetchable, defaultOutboundPolicy } from "./outbound";
 import { type McpProvider, mcp } from "./provider";
 
 /** Who a lookup is for: a user-visibility server resolves only for the user who added it. */
@@ -193,7 +193,11 @@ export function createMcpServerRegistry(deps: {
     if (row) throw nameTaken(name);
   }
 
-  /** The SSRF guard before any request, so a refused host answers 400, not a discovery error. */
+  /**
+   * The SSRF guard before any request, so a refused host answers 400, not a discovery error. A
+   * private address and a name that does not resolve get the same answer: telling them apart
+   * would let a member map the internal DNS names of the network the kit runs in.
+   */
   async function assertPublic(url: string): Promise<void> {
     try {
       await assertFetchable(new URL(url), {
@@ -201,11 +205,8 @@ export function createMcpServerRegistry(deps: {
         allowPrivateNetwork: deps.allowPrivateNetwork,
         allowedOrigins: deps.allowedOrigins,
       });
-    } catch (error) {
-      if (!(error instanceof ConnectionsError)) {
-        throw new ConnectionsError("provider_unreachable", `${new URL(url).host} does not resolve`);
-      }
-      throw invalidUrl("url: the host is a private or loopback address, which this server refuses");
+    } catch {
+      throw invalidUrl("url: the host is not a public address this server may reach");
     }
   }
 

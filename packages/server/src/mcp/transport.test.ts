@@ -67,6 +67,6 @@ it("sends nothing to a server the SSRF guard refuses, whatever the provider disc
     forceRefresh: async () => ({ accessToken: "unused" }),
   });
   const requests = sandbox.mcpStats.mcpRequests;
-  await expect(listTasks(transport)).rejects.toMatchObject({ code: "mcp_discovery_failed" });
+  await expect(listTasks(transport)).rejects.toMatchObject({ code: "unsafe_url" });
   expect(sandbox.mcpStats.mcpRequests).toBe(requests);
 });

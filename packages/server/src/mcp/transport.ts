@@ -2,8 +2,9 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { InsufficientScopeError } from "../errors";
 import { insufficientScopeOf } from "../oauth/bearer-challenge";
+import { bearerAuthorization } from "../shared/credential-header";
+import { assertFetchable, capStream } from "../shared/outbound";
 import { createMcpAuthProvider, type McpAuthProviderDeps } from "./auth-provider";
-import { assertFetchable } from "./outbound";
 import type { McpProvider } from "./provider";
 
 /**
@@ -18,9 +19,10 @@ export function createMcpTransport(
   deps: Omit<McpAuthProviderDeps, "provider" | "underKitTransport">,
 ): StreamableHTTPClientTransport {
   const send: FetchLike = async (url, init) => {
-    await assertFetchable(new URL(url), provider.mcp.policy);
+    const target = new URL(url);
+    await assertFetchable(target, provider.mcp.policy);
     const redirect = init?.redirect === "error" ? "error" : "manual";
-    return fetch(url, { ...init, redirect });
+    return capMessages(await fetch(target, { ...init, redirect }), target.origin);
   };
   const guarded: FetchLike = async (url, init) => {
     let response = await send(url, init);
@@ -31,7 +33,7 @@ export function createMcpTransport(
       await response.body?.cancel();
       const { accessToken } = await deps.forceRefresh();
       const headers = new Headers(init?.headers);
-      headers.set("authorization", `Bearer ${accessToken}`);
+      headers.set("authorization", bearerAuthorization(accessToken, deps.name));
       response = await send(url, { ...init, headers });
     }
     const needed = insufficientScopeOf(response);
@@ -47,5 +49,20 @@ export function createMcpTransport(
   return new StreamableHTTPClientTransport(new URL(provider.mcp.url), {
     authProvider,
     fetch: guarded,
+  });
+}
+
+/** A server's reply, or one event of its stream, larger than this is cut off with an error. */
+export const MAX_MCP_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** The reply with its body capped as it is read, so a hostile server cannot fill our memory. */
+function capMessages(response: Response, origin: string): Response {
+  if (!response.body) return response;
+  const perEvent = /^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "");
+  const body = capStream(response.body, { maxBytes: MAX_MCP_MESSAGE_BYTES, origin, perEvent });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
   });
 }

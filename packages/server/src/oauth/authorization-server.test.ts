@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { OAuthProvider } from "../providers/types";
+import { MAX_RESPONSE_BYTES } from "../shared/outbound";
 import {
   applyTokenResponseQuirk,
   authorizationServerOf,
@@ -68,14 +69,47 @@ describe("requestOptions", () => {
     quirks: { tokenResponse: rename },
   };
 
-  it("routes only the token endpoint of a provider with a tokenResponse quirk through it", () => {
-    expect(requestOptions(provider.tokenEndpoint, 1000, provider)[oauth.customFetch]).toBeTypeOf(
-      "function",
-    );
-    expect(requestOptions(provider.revocationEndpoint!, 1000, provider)[oauth.customFetch]).toBe(
-      undefined,
-    );
-    expect(requestOptions(provider.tokenEndpoint, 1000)[oauth.customFetch]).toBeUndefined();
+  it("routes only the token endpoint of a provider with a tokenResponse quirk through it", async () => {
+    const answered = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(async () => jsonResponse({ token: "t" }));
+    try {
+      const bodyVia = async (url: string, withProvider = true) => {
+        const send = requestOptions(url, 1000, withProvider ? provider : undefined)[
+          oauth.customFetch
+        ]!;
+        return (
+          await send(url, { body: undefined, headers: {}, method: "POST", redirect: "manual" })
+        ).json();
+      };
+      expect(await bodyVia(provider.tokenEndpoint)).toMatchObject({ access_token: "t" });
+      expect(await bodyVia(provider.revocationEndpoint!)).not.toHaveProperty("access_token");
+      expect(await bodyVia(provider.tokenEndpoint, false)).not.toHaveProperty("access_token");
+    } finally {
+      answered.mockRestore();
+    }
+  });
+
+  it("reads every answer under the size cap, whatever the provider (a hostile token endpoint)", async () => {
+    const huge = new Uint8Array(MAX_RESPONSE_BYTES + 1);
+    const answered = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementation(
+        async () => new Response(huge, { headers: { "content-type": "application/json" } }),
+      );
+    try {
+      const send = requestOptions("https://as.example/token", 1000)[oauth.customFetch]!;
+      await expect(
+        send("https://as.example/token", {
+          body: undefined,
+          headers: {},
+          method: "POST",
+          redirect: "manual",
+        }),
+      ).rejects.toMatchObject({ code: "response_too_large" });
+    } finally {
+      answered.mockRestore();
+    }
   });
 
   it("checks every token and revocation call with the provider's outbound guard before sending it", async () => {
@@ -112,7 +146,7 @@ describe("requestOptions", () => {
 
   it("quirkedFetch applies the quirk to what fetch answered", async () => {
     const fetchStub = async () => jsonResponse({ token: "t" });
-    const response = await quirkedFetch(rename, fetchStub as typeof fetch)("https://as.example", {
+    const response = await quirkedFetch(rename, fetchStub)("https://as.example", {
       body: undefined,
       headers: {},
       method: "POST",

@@ -1,10 +1,16 @@
 import * as oauth from "oauth4webapi";
 import type { OAuthProvider, ProviderQuirks } from "../providers/types";
+import { boundedResponse, MAX_RESPONSE_BYTES } from "../shared/outbound";
+
+/** The issuer a grant comes from: the provider's, else its authorization endpoint's origin. */
+export function issuerOf(provider: OAuthProvider): string {
+  return provider.issuer ?? new URL(provider.authorizationEndpoint).origin;
+}
 
 /** Provider data → the objects oauth4webapi works with. */
 export function authorizationServerOf(provider: OAuthProvider): oauth.AuthorizationServer {
   return {
-    issuer: provider.issuer ?? new URL(provider.authorizationEndpoint).origin,
+    issuer: issuerOf(provider),
     authorization_endpoint: provider.authorizationEndpoint,
     token_endpoint: provider.tokenEndpoint,
     ...(provider.revocationEndpoint ? { revocation_endpoint: provider.revocationEndpoint } : {}),
@@ -49,8 +55,11 @@ export type RequestOptions = {
 
 /**
  * Plain http is refused except on loopback, where the sandbox and local issuers live
- * (RFC 8252 §8.3 treats loopback as safe from network attackers). Given the provider, calls to
- * its token endpoint go through its `tokenResponse` quirk: the one place quirks touch tokens.
+ * (RFC 8252 §8.3 treats loopback as safe from network attackers). Every answer is read under
+ * the size cap before oauth4webapi parses it, whoever the provider is. Given the provider,
+ * calls pass its outbound guard (the SSRF check, for endpoints a stranger's metadata named), and
+ * calls to its token endpoint go through its `tokenResponse` quirk: the one place quirks touch
+ * tokens.
  */
 export function requestOptions(
   url: string,
@@ -59,17 +68,15 @@ export function requestOptions(
 ): RequestOptions {
   const quirk = provider?.quirks?.tokenResponse;
   const guard = provider?.outboundGuard;
-  const send: CustomFetch | undefined =
-    quirk && url === provider.tokenEndpoint ? quirkedFetch(quirk) : undefined;
-  const guarded: CustomFetch | undefined = guard
-    ? async (target, options) => {
-        await guard(new URL(target));
-        return (send ?? (fetch as unknown as CustomFetch))(target, options);
-      }
-    : send;
+  const bounded: CustomFetch = async (target, options) => {
+    if (guard) await guard(new URL(target));
+    const response = await fetch(target, { ...(options as RequestInit), redirect: "manual" });
+    return boundedResponse(response, MAX_RESPONSE_BYTES);
+  };
   return {
     ...(isLoopbackHttp(url) ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(guarded ? { [oauth.customFetch]: guarded } : {}),
+    [oauth.customFetch]:
+      quirk && url === provider.tokenEndpoint ? quirkedFetch(quirk, bounded) : bounded,
     signal: AbortSignal.timeout(timeoutMs),
   };
 }
@@ -77,10 +84,9 @@ export function requestOptions(
 /** fetch, then the quirk on the answer; oauth4webapi validates what comes out as usual. */
 export function quirkedFetch(
   quirk: NonNullable<ProviderQuirks["tokenResponse"]>,
-  send: typeof fetch = fetch,
+  send: CustomFetch,
 ): CustomFetch {
-  return async (url, options) =>
-    applyTokenResponseQuirk(await send(url, options as RequestInit), quirk);
+  return async (url, options) => applyTokenResponseQuirk(await send(url, options), quirk);
 }
 
 /**

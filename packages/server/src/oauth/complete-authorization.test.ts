@@ -70,6 +70,7 @@ function complete(
 ) {
   return completeAuthorization(db, vault, {
     callbackUrl,
+    arrivedKey: null,
     identity,
     redirectUri: REDIRECT_URI,
     findProvider,

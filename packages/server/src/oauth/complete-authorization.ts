@@ -13,19 +13,24 @@ import {
   authorizationServerOf,
   clientAuthOf,
   clientOf,
+  issuerOf,
   requestOptions,
   resourceParameters,
 } from "./authorization-server";
-import { consumeFlow, finishFlow } from "./flows-repository";
+import { consumeFlow, findUnconsumedFlow, finishFlow } from "./flows-repository";
 import { fetchIdentity } from "./identity";
 import { toProviderError } from "./provider-errors";
 import { hashState } from "./random";
+import { callbackKeyOf } from "./redirect-uris";
 import { type FlowSecrets, flowScope } from "./start-authorization";
 import { credentialFromTokens, grantedScopes } from "./tokens";
 
 export type CompleteAuthorizationInput = {
   callbackUrl: URL;
+  /** The per-issuer key of the callback path it arrived on, null for the plain callback. */
+  arrivedKey: string | null;
   identity: Identity | null;
+  /** The kit's one callback, for flows that recorded none. */
   redirectUri: string;
   /** The host's providers and the MCP servers the flow's tenant added. */
   findProvider(name: string, owner: ProviderOwner): Promise<Provider | undefined>;
@@ -66,21 +71,23 @@ export async function completeAuthorization(
   const params = input.callbackUrl.searchParams;
   const state = params.get("state");
   if (!state) throw new FlowError(undefined, invalidState("it has no state"));
-  const flow = await consumeFlow(db, hashState(state));
+  const stateHash = hashState(state);
+  const found = await findUnconsumedFlow(db, stateHash);
+  if (!found) throw new FlowError(undefined, invalidState("it was already used or never issued"));
+  // Someone else holding the callback URL learns nothing of the flow and cannot spend it.
+  const caller = input.identity;
+  if (!caller || caller.userId !== found.userId || caller.tenantId !== found.tenantId) {
+    throw new FlowError(undefined, invalidState("it was started by someone else"));
+  }
+  const flow = await consumeFlow(db, stateHash, caller);
   if (!flow) throw new FlowError(undefined, invalidState("it was already used or never issued"));
   try {
     if (flow.expiresAt.getTime() < Date.now()) throw invalidState("it expired");
-    if (
-      !input.identity ||
-      input.identity.userId !== flow.userId ||
-      input.identity.tenantId !== flow.tenantId
-    ) {
-      throw invalidState("it was started by someone else");
-    }
     const provider = await input.findProvider(flow.provider, flow);
     if (provider?.kind !== "oauth2") {
       throw new ConnectionsError("unknown_provider", `Unknown provider ${flow.provider}`);
     }
+    assertSameAuthorizationServer(flow, provider, input);
     const completed = await exchangeAndSave(db, vault, { ...input, flow, provider, state });
     await finishFlow(db, flow.id, { status: "success", connectionId: completed.row.id });
     return { flow, ...completed };
@@ -94,6 +101,28 @@ export async function completeAuthorization(
       },
     );
     throw new FlowError(flow, failure);
+  }
+}
+
+/**
+ * The code goes back only to the authorization server the user was sent to, and only if it came
+ * back to the redirect URI named there (RFC 9700 §4.4.2.2): an MCP server whose metadata now
+ * names another server, or a code issued for another issuer's callback, is refused before any
+ * token request.
+ */
+function assertSameAuthorizationServer(
+  flow: OAuthFlowRow,
+  provider: OAuthProvider,
+  input: CompleteAuthorizationInput,
+): void {
+  const sameIssuer = flow.issuer === null || flow.issuer === issuerOf(provider);
+  const sameCallback = callbackKeyOf(flow.redirectUri ?? input.redirectUri) === input.arrivedKey;
+  if (!sameIssuer || !sameCallback) {
+    throw new ConnectionsError(
+      "issuer_mismatch",
+      "The authorization response did not come from the server this sign-in was sent to",
+      { provider: provider.name },
+    );
   }
 }
 
@@ -132,7 +161,7 @@ async function exchangeAndSave(
     client,
     clientAuthOf(provider),
     callbackParameters,
-    input.redirectUri,
+    flow.redirectUri ?? input.redirectUri,
     secrets.codeVerifier ?? oauth.nopkce,
     {
       ...requestOptions(provider.tokenEndpoint, input.timeoutMs, provider),
@@ -161,6 +190,8 @@ async function exchangeAndSave(
     name: account.name,
     handle: account.handle,
     accountId: account.accountId,
+    issuer: issuerOf(provider),
+    tokenEndpoint: provider.tokenEndpoint,
     expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
     ...scheduleFor(credential, { ...input.schedule, hasIdentity: Boolean(provider.identity) }),
   });

@@ -8,18 +8,40 @@ export async function insertFlow(db: Database, flow: NewFlow): Promise<void> {
   await db.insert(oauthFlows).values(flow);
 }
 
-/**
- * Marks the flow consumed and returns it, in one statement: two callbacks racing with the same
- * state cannot both win, so a state is single use even across instances.
- */
-export async function consumeFlow(
+/** The live flow a state names, without spending it. */
+export async function findUnconsumedFlow(
   db: Database,
   stateHash: string,
 ): Promise<OAuthFlowRow | undefined> {
   const [row] = await db
+    .select()
+    .from(oauthFlows)
+    .where(and(eq(oauthFlows.stateHash, stateHash), isNull(oauthFlows.consumedAt)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Marks the flow consumed and returns it, in one statement: two callbacks racing with the same
+ * state cannot both win, so a state is single use even across instances. Only the user who
+ * started it can spend it: anyone else holding the callback URL cannot burn the flow.
+ */
+export async function consumeFlow(
+  db: Database,
+  stateHash: string,
+  owner: { tenantId: string; userId: string },
+): Promise<OAuthFlowRow | undefined> {
+  const [row] = await db
     .update(oauthFlows)
     .set({ consumedAt: new Date() })
-    .where(and(eq(oauthFlows.stateHash, stateHash), isNull(oauthFlows.consumedAt)))
+    .where(
+      and(
+        eq(oauthFlows.stateHash, stateHash),
+        isNull(oauthFlows.consumedAt),
+        eq(oauthFlows.tenantId, owner.tenantId),
+        eq(oauthFlows.userId, owner.userId),
+      ),
+    )
     .returning();
   return row;
 }

@@ -1,4 +1,6 @@
 import type { AccountIdentity, CredentialView, OAuthProvider } from "../providers/types";
+import { bearerAuthorization } from "../shared/credential-header";
+import { MAX_RESPONSE_BYTES, readLimited } from "../shared/outbound";
 import { isLoopbackHttp } from "./authorization-server";
 
 const EMPTY: AccountIdentity = { accountId: null, name: null, handle: null };
@@ -23,20 +25,21 @@ export async function fetchIdentity(
   if (!provider.identity || !url) return { ok: true, identity: EMPTY };
   if (!url.startsWith("https:") && !isLoopbackHttp(url))
     return { ok: false, status: "unreachable" };
+  const authorization = bearerAuthorization(credential.accessToken, provider.name);
   try {
+    if (provider.outboundGuard) await provider.outboundGuard(new URL(url));
     const response = await fetch(url, {
-      headers: {
-        ...provider.identity.headers,
-        authorization: `Bearer ${credential.accessToken}`,
-        accept: "application/json",
-      },
+      headers: { ...provider.identity.headers, authorization, accept: "application/json" },
+      redirect: provider.outboundGuard ? "manual" : "follow",
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) {
       await response.body?.cancel();
       return { ok: false, status: response.status };
     }
-    const body: unknown = await response.json();
+    // Read under the cap: the identity endpoint is a stranger's as much as the token endpoint.
+    const text = await readLimited(response, MAX_RESPONSE_BYTES, new URL(url).origin);
+    const body: unknown = JSON.parse(Buffer.from(text).toString("utf8"));
     const status = provider.quirks?.identityStatus?.(body);
     if (status) return { ok: false, status };
     return { ok: true, identity: provider.identity.parse(body) };

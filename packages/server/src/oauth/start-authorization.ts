@@ -1,8 +1,10 @@
 import * as oauth from "oauth4webapi";
+import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
 import type { OAuthProvider } from "../providers/types";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
+import { issuerOf } from "./authorization-server";
 import { insertFlow } from "./flows-repository";
 import { hashState, newId, randomToken } from "./random";
 
@@ -39,10 +41,11 @@ export async function startAuthorization(
     codeVerifier: provider.pkce ? oauth.generateRandomCodeVerifier() : null,
     oidcNonce: provider.openid ? oauth.generateRandomNonce() : null,
   };
-  const url = new URL(provider.authorizationEndpoint);
+  const url = authorizeUrlBase(provider);
+  const redirectUri = provider.redirectUri ?? input.redirectUri;
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", provider.clientId ?? "");
-  url.searchParams.set("redirect_uri", input.redirectUri);
+  url.searchParams.set("redirect_uri", redirectUri);
   const scopes = input.scopes ?? provider.scopes;
   if (scopes.length > 0) url.searchParams.set("scope", scopes.join(provider.scopeSeparator));
   url.searchParams.set("state", state);
@@ -68,9 +71,31 @@ export async function startAuthorization(
     mode: input.mode,
     returnTo: input.returnTo,
     scopes: input.scopes ?? null,
+    issuer: issuerOf(provider),
+    tokenEndpoint: provider.tokenEndpoint,
+    redirectUri,
     messageNonce,
     sealedSecrets: await vault.sealJson(flowScope(identity.tenantId, flowId), secrets),
     expiresAt: new Date(Date.now() + FLOW_LIFETIME_MS),
   });
   return { authorizeUrl: url.toString(), flowId, nonce: messageNonce };
+}
+
+/**
+ * The browser is sent wherever this says, in the app's own popup or tab: anything but http(s)
+ * (`javascript:`, `data:`) would run in the app's origin. Metadata is checked when it is read;
+ * this is the last depth before the URL leaves the server.
+ */
+function authorizeUrlBase(provider: OAuthProvider): URL {
+  const url = URL.canParse(provider.authorizationEndpoint)
+    ? new URL(provider.authorizationEndpoint)
+    : null;
+  if (url?.protocol !== "https:" && url?.protocol !== "http:") {
+    throw new ConnectionsError(
+      "unsafe_url",
+      `${provider.displayName}'s authorization endpoint is not an http(s) URL`,
+      { provider: provider.name },
+    );
+  }
+  return url;
 }

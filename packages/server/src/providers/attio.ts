@@ -22,8 +22,10 @@ export type AttioOptions = {
   extraScopes?: string[];
   /** Where Attio's authorize and token endpoints live; a sandbox in tests and the offline demo. */
   appUrl?: string;
-  /** Where Attio's REST API lives (identity endpoint). */
+  /** Where Attio's REST API lives (identity endpoint, and where connections.fetch may go). */
   apiUrl?: string;
+  /** Where connections.fetch() may send the token; default: apiUrl's origin. */
+  apiOrigins?: string[];
 };
 
 /**
@@ -55,6 +57,7 @@ export function attio(options: AttioOptions = {}): OAuthProvider {
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     identity: { url: `${apiUrl}/v2/self`, parse: parseAttioSelf },
+    apiOrigins: options.apiOrigins ?? [new URL(apiUrl).origin],
   };
 }
 

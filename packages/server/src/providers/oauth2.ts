@@ -1,6 +1,12 @@
 import * as oauth from "oauth4webapi";
 import { ConnectionsError } from "../errors";
 import { requestOptions } from "../oauth/authorization-server";
+import {
+  assertFetchable,
+  checkEndpointUrl,
+  defaultOutboundPolicy,
+  type OutboundPolicy,
+} from "../shared/outbound";
 import { parseOpenIdUserinfo } from "./openid-userinfo";
 import type { ClientAuthMethod, OAuthProvider } from "./types";
 
@@ -14,7 +20,14 @@ export type OAuth2Options = {
   scopes?: string[];
   /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
   extraScopes?: string[];
+  /** Where `connections.fetch()` may send the token (see OAuthProvider.apiOrigins). */
+  apiOrigins?: string[];
   iconUrl?: string;
+  /**
+   * Lets the metadata name plain-http, loopback or private endpoints on other origins than the
+   * issuer's (intranets). The issuer's own origin is trusted as configured either way.
+   */
+  allowPrivateNetwork?: boolean;
 };
 
 export type DiscoverOptions = OAuth2Options & {
@@ -39,13 +52,24 @@ export async function discoverOAuth2Provider(options: DiscoverOptions): Promise<
   return oauth2(options, metadata);
 }
 
-/** The decision half of discovery: metadata (RFC 8414 §2) → a provider record. */
+/**
+ * The decision half of discovery: metadata (RFC 8414 §2) → a provider record. The metadata is
+ * the issuer's word about URLs the browser is sent to and the server calls with secrets: each
+ * endpoint must be https (`javascript:` would run in the app's origin), and endpoints off the
+ * issuer's origin must be public addresses, checked again before every call.
+ */
 export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServer): OAuthProvider {
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new ConnectionsError(
       "invalid_options",
       `${options.name}: the metadata of ${metadata.issuer} has no authorization or token endpoint`,
     );
+  }
+  const policy = metadataPolicy(options, metadata.issuer);
+  for (const field of ENDPOINT_FIELDS) {
+    if (metadata[field] !== undefined) {
+      checkEndpointUrl(metadata[field], policy, `${options.name}'s ${field}`);
+    }
   }
   const scopes = options.scopes ?? [];
   const openid = scopes.includes("openid");
@@ -70,6 +94,23 @@ export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServ
     ...(metadata.userinfo_endpoint
       ? { identity: { url: metadata.userinfo_endpoint, parse: parseOpenIdUserinfo } }
       : {}),
+    ...(options.apiOrigins ? { apiOrigins: options.apiOrigins } : {}),
+    outboundGuard: (url) => assertFetchable(url, policy),
+  };
+}
+
+const ENDPOINT_FIELDS = [
+  "authorization_endpoint",
+  "token_endpoint",
+  "revocation_endpoint",
+  "userinfo_endpoint",
+] as const;
+
+function metadataPolicy(options: OAuth2Options, issuer: string): OutboundPolicy {
+  return {
+    ...defaultOutboundPolicy,
+    allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+    allowedOrigins: new Set(URL.canParse(issuer) ? [new URL(issuer).origin] : []),
   };
 }
 

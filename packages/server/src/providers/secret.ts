@@ -5,6 +5,8 @@ export type SecretOptions = {
   displayName?: string;
   iconUrl?: string;
   validate?: SecretProvider["validate"];
+  /** Where connections.fetch() may send the secret, e.g. ["https://api.example.com"]. */
+  apiOrigins?: string[];
 };
 
 /** An API key or any other string secret that a user pastes in. */
@@ -15,5 +17,6 @@ export function secret(options: SecretOptions): SecretProvider {
     displayName: options.displayName ?? options.name,
     ...(options.iconUrl ? { iconUrl: options.iconUrl } : {}),
     ...(options.validate ? { validate: options.validate } : {}),
+    ...(options.apiOrigins ? { apiOrigins: options.apiOrigins } : {}),
   };
 }

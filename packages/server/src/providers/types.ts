@@ -63,6 +63,16 @@ export type OAuthProvider = {
   authorizeParams?: Record<string, string>;
   /** RFC 8707 resource indicator, sent on authorize, token and refresh requests (MCP servers). */
   resource?: string;
+  /**
+   * The redirect URI registered for this provider when it is not the kit's one callback: an MCP
+   * server's client the kit registered itself, one per issuer (RFC 9700 §4.4.2.2).
+   */
+  redirectUri?: string;
+  /**
+   * The origins `connections.fetch()` may send this provider's token to, e.g.
+   * ["https://api.attio.com"]: a request to any other origin is refused before the token leaves.
+   */
+  apiOrigins?: string[];
   clientId?: string;
   clientSecret?: string;
   identity?: {
@@ -86,6 +96,8 @@ export type SecretProvider = {
   iconUrl?: string;
   /** Returns an error message when the value is unusable; may call the service to check it. */
   validate?: (secret: string) => string | undefined | Promise<string | undefined>;
+  /** The origins `connections.fetch()` may send this secret to (see OAuthProvider.apiOrigins). */
+  apiOrigins?: string[];
 };
 
 export type Provider = OAuthProvider | SecretProvider;

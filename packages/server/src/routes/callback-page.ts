@@ -8,6 +8,22 @@ export type PopupResult = {
   error?: { code: string; message: string };
 };
 
+// What the page says and posts for a failure: our words for our code. An error's own message may
+// quote what a provider or its metadata sent, which is never shown (nor posted to the app).
+const FAILURE_MESSAGES: Record<string, string> = {
+  consent_denied: "Access was not granted.",
+  invalid_state: "This sign-in is no longer valid. Start again from the app.",
+  issuer_mismatch: "The answer did not come from the server this sign-in was sent to.",
+  provider_unreachable: "The provider could not be reached. Try again later.",
+  store_unavailable: "The service is briefly unavailable. Try again in a moment.",
+  unknown_provider: "This provider is no longer available.",
+};
+
+/** The failure as the page shows and posts it: the code, and a sentence of our own for it. */
+export function failureOf(code: string): { code: string; message: string } {
+  return { code, message: FAILURE_MESSAGES[code] ?? "The provider answered with an error." };
+}
+
 /**
  * The page the popup lands on. It carries no token: only the flow's outcome, posted to the app's
  * origin alone (never "*"), tagged with the nonce the opener is waiting for.
@@ -16,9 +32,7 @@ export function renderCallbackPage(result: PopupResult, appOrigin: string): Resp
   const payload = JSON.stringify({ result, appOrigin }).replace(/</g, "\\u003c");
   const heading = result.status === "success" ? "Connected" : "Connection failed";
   const detail =
-    result.status === "success"
-      ? "You can close this window."
-      : escapeHtml(result.error?.message ?? "Something went wrong.");
+    result.status === "success" ? "You can close this window." : escapeHtml(result.error!.message);
   // The script is a file beside this page, not inline, so the host app's own CSP
   // (script-src 'self') allows it as well as ours.
   const html = `<!doctype html>

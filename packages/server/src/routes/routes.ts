@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { listVisibleConnections } from "../connections/repository";
 import {
@@ -17,11 +17,12 @@ import type { Identify, Identity } from "../identity";
 import type { McpServerRegistry } from "../mcp/servers";
 import { completeAuthorization, FlowError } from "../oauth/complete-authorization";
 import { findFlow } from "../oauth/flows-repository";
+import { isIssuerKey } from "../oauth/redirect-uris";
 import { startAuthorization } from "../oauth/start-authorization";
 import { describeProvider, isConfigured } from "../providers/types";
 import type { Runtime } from "../runtime";
 import type { McpServerRow } from "../store/schema";
-import { POPUP_RESULT_SCRIPT, renderCallbackPage } from "./callback-page";
+import { failureOf, POPUP_RESULT_SCRIPT, renderCallbackPage } from "./callback-page";
 import { csrfGuard } from "./csrf";
 import { errorBody, toErrorResponse } from "./error-response";
 import { openApiDocument } from "./openapi";
@@ -34,8 +35,8 @@ export type RoutesConfig = {
   appOrigin: string;
   redirectUri: string;
   reader: CredentialReader;
-  /** Served at /oauth-client.json: the kit's Client ID Metadata Document (MCP servers). */
-  clientMetadataDocument?: Record<string, unknown>;
+  /** Served at /oauth-clients/:key: the kit's Client ID Metadata Document at one issuer (MCP). */
+  clientMetadataDocument?: (key: string) => Record<string, unknown>;
   /** MCP servers added at run time, per tenant (`POST /mcp-servers`). */
   mcpServers: McpServerRegistry;
 };
@@ -73,9 +74,11 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
   app.get("/openapi.json", (c) => c.json(openApiDocument(serverUrl)));
   const clientDocument = config.clientMetadataDocument;
   if (clientDocument) {
-    app.get("/oauth-client.json", (c) => {
+    app.get("/oauth-clients/:key", (c) => {
+      const key = c.req.param("key");
+      if (!isIssuerKey(key)) throw new ConnectionsError("not_found", "No such client document");
       c.header("cache-control", "public, max-age=3600");
-      return c.json(clientDocument);
+      return c.json(clientDocument(key));
     });
   }
 
@@ -178,11 +181,12 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     return c.json(started);
   });
 
-  app.get("/callback", async (c) => {
+  const callback = async (c: Context<Env>) => {
     const callbackUrl = new URL(c.req.url);
     try {
       const done = await completeAuthorization(await runtime.db(), runtime.vault, {
         callbackUrl,
+        arrivedKey: c.req.param("key") ?? null,
         identity: c.get("identity"),
         redirectUri: config.redirectUri,
         findProvider: runtime.findProvider,
@@ -234,11 +238,17 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
           flowId: flow.id,
           provider: flow.provider,
           status: "error",
-          error: { code: error.code, message: error.message },
+          error: failureOf(error.code),
         },
         config.appOrigin,
       );
     }
+  };
+  app.get("/callback", callback);
+  // One callback per authorization server the kit registered itself with (RFC 9700 §4.4.2.2).
+  app.get("/callback/:key", (c) => {
+    if (!isIssuerKey(c.req.param("key"))) throw new ConnectionsError("not_found", "No such route");
+    return callback(c);
   });
 
   app.get("/popup-result.js", (c) => {

@@ -186,7 +186,9 @@ export function describeStore(
         expiresAt: new Date(Date.now() + 60_000),
       });
       const results = await Promise.all(
-        Array.from({ length: 6 }, () => consumeFlow(database, "hash-1")),
+        Array.from({ length: 6 }, () =>
+          consumeFlow(database, "hash-1", { tenantId: "acme", userId: "alice" }),
+        ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });

@@ -20,6 +20,7 @@ export function asana(options: AsanaOptions = {}): OAuthProvider {
       revocationEndpoint: "https://app.asana.com/-/oauth_revoke",
       scopes: ["default"],
       scopeSeparator: " ",
+      apiOrigins: ["https://app.asana.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       identity: { url: "https://app.asana.com/api/1.0/users/me", parse: parseAsanaMe },

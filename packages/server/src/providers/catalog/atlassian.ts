@@ -21,6 +21,7 @@ export function atlassian(options: AtlassianOptions = {}): OAuthProvider {
       tokenEndpoint: "https://auth.atlassian.com/oauth/token",
       scopes: ["read:me", "read:jira-work", "offline_access"],
       scopeSeparator: " ",
+      apiOrigins: ["https://api.atlassian.com"],
       clientAuth: "client_secret_post",
       pkce: false,
       authorizeParams: atlassianAuthorizeParams(),

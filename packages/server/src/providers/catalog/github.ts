@@ -22,6 +22,7 @@ export function github(options: GitHubOptions = {}): OAuthProvider {
       tokenEndpoint: "https://github.com/login/oauth/access_token",
       scopes: ["read:user", "user:email"],
       scopeSeparator: " ",
+      apiOrigins: ["https://api.github.com", "https://uploads.github.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       identity: { url: "https://api.github.com/user", parse: parseGitHubUser },

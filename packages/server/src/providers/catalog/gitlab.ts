@@ -23,6 +23,7 @@ export function gitlab(options: GitLabOptions = {}): OAuthProvider {
       revocationEndpoint: `${baseUrl}/oauth/revoke`,
       scopes: ["read_user"],
       scopeSeparator: " ",
+      apiOrigins: [new URL(baseUrl).origin],
       clientAuth: "client_secret_post",
       pkce: true,
       identity: { url: `${baseUrl}/api/v4/user`, parse: parseGitLabUser },

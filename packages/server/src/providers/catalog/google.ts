@@ -22,6 +22,7 @@ export function google(options: GoogleOptions = {}): OAuthProvider {
       revocationEndpoint: "https://oauth2.googleapis.com/revoke",
       scopes: ["openid", "email", "profile"],
       scopeSeparator: " ",
+      apiOrigins: ["https://www.googleapis.com", "https://*.googleapis.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       openid: true,

@@ -19,6 +19,7 @@ export function hubspot(options: HubSpotOptions = {}): OAuthProvider {
       tokenEndpoint: "https://api.hubapi.com/oauth/v3/token",
       scopes: ["oauth"],
       scopeSeparator: " ",
+      apiOrigins: ["https://api.hubapi.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       identity: {

@@ -20,6 +20,7 @@ export function linear(options: LinearOptions = {}): OAuthProvider {
       revocationEndpoint: "https://api.linear.app/oauth/revoke",
       scopes: ["read"],
       scopeSeparator: ",",
+      apiOrigins: ["https://api.linear.app"],
       clientAuth: "client_secret_post",
       pkce: true,
     },

@@ -25,6 +25,7 @@ export function microsoft(options: MicrosoftOptions = {}): OAuthProvider {
       tokenEndpoint: `${base}/token`,
       scopes,
       scopeSeparator: " ",
+      apiOrigins: ["https://graph.microsoft.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       authorizeParams: { response_mode: "query" },

@@ -23,6 +23,7 @@ export function notion(options: NotionOptions = {}): OAuthProvider {
       tokenEndpoint: "https://api.notion.com/v1/oauth/token",
       scopes: [],
       scopeSeparator: " ",
+      apiOrigins: ["https://api.notion.com"],
       clientAuth: "client_secret_basic",
       pkce: false,
       authorizeParams: { owner: "user" },

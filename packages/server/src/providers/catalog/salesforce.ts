@@ -25,6 +25,7 @@ export function salesforce(options: SalesforceOptions = {}): OAuthProvider {
       revocationEndpoint: `${loginUrl}/services/oauth2/revoke`,
       scopes: ["api", "refresh_token"],
       scopeSeparator: " ",
+      apiOrigins: ["https://*.salesforce.com"],
       clientAuth: "client_secret_post",
       pkce: true,
       identity: { url: `${loginUrl}/services/oauth2/userinfo`, parse: parseSalesforceUserinfo },

@@ -7,6 +7,8 @@ export type CatalogOptions = {
   scopes?: string[];
   /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
   extraScopes?: string[];
+  /** Where connections.fetch() may send the token, instead of the provider's API origins. */
+  apiOrigins?: string[];
   endpoints?: EndpointOverrides;
 };
 
@@ -25,6 +27,7 @@ export function withOptions(record: OAuthProvider, options: CatalogOptions): OAu
     ...record,
     ...(options.scopes ? { scopes: options.scopes } : {}),
     ...(options.extraScopes ? { extraScopes: options.extraScopes } : {}),
+    ...(options.apiOrigins ? { apiOrigins: options.apiOrigins } : {}),
     ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
     ...(endpoints.issuer ? { issuer: endpoints.issuer } : {}),

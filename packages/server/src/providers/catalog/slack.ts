@@ -31,6 +31,7 @@ export function slack(options: SlackOptions = {}): OAuthProvider {
       revocationEndpoint: "https://slack.com/api/auth.revoke",
       scopes: ["users:read"],
       scopeSeparator: ",",
+      apiOrigins: ["https://slack.com"],
       clientAuth: "client_secret_post",
       pkce: false,
       ...(userScopes.length > 0 ? { authorizeParams: { user_scope: userScopes.join(",") } } : {}),
