@@ -400,4 +400,29 @@ describe("connect when the popup is blocked", () => {
       scopes: ["task:read-write"],
     });
   });
+
+  test.each(["javascript:alert(document.cookie)", "data:text/html,<script>x</script>"])(
+    "never navigates the app to %s, whatever the server answered",
+    async (authorizeUrl) => {
+      vi.spyOn(window, "open").mockReturnValue(null);
+      const assign = vi.fn();
+      vi.stubGlobal("location", { href: "http://localhost:3000/", assign });
+      const { client } = setup(() => json({ ...started, authorizeUrl }));
+      await expect(client.connect("attio")).rejects.toMatchObject({ code: "unsafe_url" });
+      expect(assign).not.toHaveBeenCalled();
+    },
+  );
+});
+
+describe("connect to an authorize URL that is not http(s)", () => {
+  test("leaves the same-origin popup blank and closes it", async () => {
+    const popup = { closed: false, close: vi.fn(), location: { href: "about:blank" } };
+    vi.spyOn(window, "open").mockReturnValue(popup as unknown as Window);
+    const { client } = setup(() =>
+      json({ authorizeUrl: "javascript:alert(document.cookie)", flowId: "f3", nonce: "n3" }),
+    );
+    await expect(client.connect("attio")).rejects.toMatchObject({ code: "unsafe_url" });
+    expect(popup.location.href).toBe("about:blank");
+    expect(popup.close).toHaveBeenCalled();
+  });
 });

@@ -27,9 +27,10 @@ export type ConnectClient = ReturnType<typeof createConnectClient>;
  * `javascript:` or `data:` URL there would run in the app's origin, so only http(s) is followed,
  * whatever the server answered.
  */
-const navigable = (url: string, provider: string): string => {
-  if (/^https?:$/.test(new URL(url).protocol)) return url;
-  throw new ConnectError("unsafe_url", "Refused to open a non-http(s) address", { provider });
+const navigable = (url: string, provider: string) => {
+  // On the raw text: a leading space or control character, which a browser would strip, fails.
+  if (/^https?:/i.test(url)) return url;
+  throw new ConnectError("unsafe_url", undefined, { provider });
 };
 
 export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOptions) => {

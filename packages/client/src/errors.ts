@@ -32,10 +32,11 @@ export type ConnectErrorDetails = {
 
 export class ConnectError extends Error {
   override name = "ConnectError";
-  code: ConnectErrorCode;
-  provider?: string;
-  status?: number;
-  scopes?: string[];
+  // Declared, not defined: the constructor sets them, and the bundle carries no field list.
+  declare code: ConnectErrorCode;
+  declare provider?: string;
+  declare status?: number;
+  declare scopes?: string[];
 
   constructor(code: ConnectErrorCode, message: string = code, details: ConnectErrorDetails = {}) {
     super(message, details);

@@ -11,11 +11,8 @@ const height = 680;
 export const openPopup = (name: string): Window | null => {
   const left = window.screenX + (window.outerWidth - width) / 2;
   const top = window.screenY + (window.outerHeight - height) / 2;
-  return window.open(
-    "about:blank",
-    name,
-    `popup,width=${width},height=${height},left=${left},top=${top}`,
-  );
+  // An empty URL opens about:blank (HTML's window open steps), same-origin until navigated.
+  return window.open("", name, `popup,width=${width},height=${height},left=${left},top=${top}`);
 };
 
 /** Decides what a posted result or a GET /flows answer means; `pending` means nobody finished. */

@@ -13,7 +13,7 @@ const ProviderIcon = ({ provider, name }: { provider?: Provider; name: string })
     <img data-x-connect="icon" src={provider.iconUrl} alt={name} width={20} height={20} />
   ) : (
     <span data-x-connect="icon" role="img" aria-label={name}>
-      {name.charAt(0).toUpperCase()}
+      {name[0]?.toUpperCase()}
     </span>
   );
 

@@ -15,7 +15,7 @@ import { queryKeys } from "./query-keys";
 
 const useContextValue = () => {
   const value = useContext(ConnectionsContext);
-  if (!value) throw new Error("Wrap this component in <ConnectionsProvider>");
+  if (!value) throw new Error("Missing <ConnectionsProvider>");
   return value;
 };
 

@@ -8,6 +8,20 @@ export {
   SandboxConfigError,
   UnsafeAuthorizationError,
 } from "./errors";
+export {
+  createHostileMcpApp,
+  defaultHostileKnobs,
+  type HostileKnobs,
+  type HostileMcpApp,
+  type HostileMcpAppOptions,
+  type HostileMcpServer,
+  type HostileStats,
+  type RecordedRequest,
+  type Recorder,
+  type StartHostileMcpServerOptions,
+  startHostileMcpServer,
+  startRecorder,
+} from "./hostile";
 export { defaultKnobs, type SandboxKnobs, type TokenEndpointAuth } from "./knobs";
 export {
   createMcpSandboxApp,

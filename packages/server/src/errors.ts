@@ -74,4 +74,11 @@ export const errorStatus: Record<string, number> = {
   mcp_registration_failed: 502,
   mcp_server_exists: 409,
   provider_name_taken: 409,
+  // A URL or answer a third party sent that the kit refuses to use.
+  unsafe_url: 502,
+  response_too_large: 502,
+  // connections.fetch to an origin the provider does not declare: the caller's mistake.
+  origin_not_allowed: 400,
+  // A stored credential a header cannot carry: only connecting again helps.
+  invalid_credential: 409,
 };

@@ -86,6 +86,18 @@ describe("CSRF on the callback (RFC 9700 §2.1, §4.7.1)", () => {
     expect(await rowCount()).toBe(0);
   });
 
+  it("lets whoever else holds the callback URL neither spend the flow nor learn its nonce or id", async () => {
+    const { authorizeUrl, flowId, nonce } = await start("acme:alice");
+    const callback = await consent(authorizeUrl);
+    for (const intruder of ["acme:mallory", "globex:alice", null]) {
+      const text = await (await land(callback, intruder)).text();
+      expect(text).not.toContain(nonce);
+      expect(text).not.toContain(flowId);
+    }
+    expect((await land(callback, "acme:alice")).status).toBe(200);
+    expect(await flowOf(flowId)).toMatchObject({ status: "success" });
+  });
+
   it("refuses a callback reached by the same user id in another tenant", async () => {
     const { authorizeUrl } = await start("acme:alice");
     const landed = await land(await consent(authorizeUrl), "globex:alice");

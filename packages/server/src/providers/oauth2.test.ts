@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { defaultKnobs, type Sandbox, startSandbox } from "@x/sandbox";
+import { defaultKnobs, type Sandbox, startHostileMcpServer, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pgliteStore } from "../store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT } from "../testing/harness";
@@ -73,6 +73,22 @@ describe("discoverOAuth2Provider", () => {
     expect(await host.connections.listConnections({ tenantId: "acme" })).toHaveLength(0);
   });
 
+  it.each([
+    ["authorization_endpoint", "javascript:alert(document.cookie)"],
+    ["authorization_endpoint", "data:text/html,<script>alert(1)</script>"],
+    ["token_endpoint", "http://169.254.169.254/latest/meta-data/"],
+    ["userinfo_endpoint", "file:///etc/passwd"],
+  ])("fails the start when the issuer's metadata names %s %s", async (field, value) => {
+    const hostile = await startHostileMcpServer({ hostile: { metadata: { [field]: value } } });
+    try {
+      await expect(
+        discoverOAuth2Provider({ name: "x", displayName: "X", issuer: hostile.issuer }),
+      ).rejects.toMatchObject({ code: "unsafe_url" });
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it("fails the start when the issuer serves no metadata", async () => {
     await expect(
       discoverOAuth2Provider({ name: "x", displayName: "X", issuer: `${sandbox.url}/nowhere` }),
@@ -95,6 +111,16 @@ describe("oauth2 (metadata → record)", () => {
     );
     expect(record).toMatchObject({ openid: true, identity: { url: metadata.userinfo_endpoint } });
     expect(record.issParameterSupported).toBe(false);
+  });
+
+  it("calls an https endpoint off the issuer's origin only if it is a public address", async () => {
+    const record = oauth2(
+      { name: "idp", displayName: "IdP", issuer: metadata.issuer },
+      { ...metadata, token_endpoint: "https://169.254.169.254/token" },
+    );
+    await expect(record.outboundGuard?.(new URL(record.tokenEndpoint))).rejects.toMatchObject({
+      code: "unsafe_url",
+    });
   });
 
   it("refuses metadata without the endpoints a code flow needs", () => {

@@ -1,0 +1,44 @@
+/** What the hostile endpoints send, and how much of it a client actually read. */
+export type HostileStats = {
+  /** Bytes of hostile bodies the client pulled: a client that stops reading keeps this small. */
+  bytesSent: number;
+  /** Requests the hostile answers were given to. */
+  hostileAnswers: number;
+};
+
+const CHUNK = new TextEncoder().encode("a".repeat(64 * 1024));
+
+/**
+ * A JSON body that never ends: `{"<field>":"aaaa…` for as long as the client reads. Bytes are
+ * made only when pulled, so the fixture itself holds no more than one chunk.
+ */
+export function endlessJson(field: string, stats: HostileStats): Response {
+  let opened = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (!opened) {
+        opened = true;
+        controller.enqueue(new TextEncoder().encode(`{"${field}":"`));
+        return;
+      }
+      stats.bytesSent += CHUNK.byteLength;
+      controller.enqueue(CHUNK);
+    },
+  });
+  return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+}
+
+/** A token answer under any sane size limit that carries 200 unknown fields of 1,000 characters. */
+export function manyFieldsTokens(): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    access_token: "many-fields-access-token",
+    token_type: "Bearer",
+    expires_in: 3600,
+    refresh_token: "many-fields-refresh-token",
+  };
+  for (let index = 0; index < 200; index++) fields[`field_${index}`] = "x".repeat(1000);
+  return fields;
+}
+
+/** Free text where an OAuth error code belongs, as a hostile server would put a lure or a token. */
+export const ERROR_TEXT = "Your session expired. Visit https://evil.example/login to continue";
