@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { findConnectionById, listVisibleConnections } from "./connections/repository";
-import { disconnectConnection } from "./connections/service";
+import { disconnectAllOf, disconnectConnection } from "./connections/service";
 import { type Connection, toConnection } from "./connections/view";
 import { createChangeFeed } from "./credentials/change-feed";
 import {
@@ -167,6 +167,7 @@ export function createConnections(options: ConnectionsOptions) {
     allowedOrigins: new Set(settings.mcp.allowedOrigins.map((url) => new URL(url).origin)),
     reservedNames: new Set(providers.keys()),
     prepare: (provider) => runtime.prepareProvider!(provider),
+    disconnectAll: (tenantId, provider) => disconnectAllOf(runtime, tenantId, provider),
   });
   const routes: Hono = createRoutes(runtime, {
     identify: options.identify,
@@ -271,6 +272,8 @@ export function createConnections(options: ConnectionsOptions) {
       const provider = await runtime.findProvider(request.provider, request);
       if (!provider) throw new ConnectionRequiredError(request.provider);
       assertApiOrigin(provider, target);
+      // An MCP server's (or a discovered provider's) address is checked again at each call.
+      if (provider.kind === "oauth2") await provider.outboundGuard?.(target);
       const send = (credential: CredentialResult) => {
         const headers = new Headers(init.headers);
         const value = credential.type === "secret" ? credential.secret : credential.accessToken;

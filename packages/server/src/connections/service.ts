@@ -21,6 +21,7 @@ import {
   deleteConnection,
   findConnectionById,
   findConnectionByKey,
+  listVisibleConnections,
   renameConnection,
   saveConnection,
 } from "./repository";
@@ -170,6 +171,16 @@ export async function disconnectConnection(runtime: Runtime, row: ConnectionRow)
   if (await deleteConnection(await runtime.db(), row.id)) {
     runtime.emit({ type: "connection.deleted", connection: toConnection(row) });
   }
+}
+
+/** Every connection of the tenant to a provider, revoked and deleted: a removed MCP server. */
+export async function disconnectAllOf(
+  runtime: Runtime,
+  tenantId: string,
+  provider: string,
+): Promise<void> {
+  const rows = await listVisibleConnections(await runtime.db(), { tenantId, provider });
+  for (const row of rows) await disconnectConnection(runtime, row);
 }
 
 /** RFC 7009. Revoking the refresh token revokes the grant; true when the provider confirmed. */

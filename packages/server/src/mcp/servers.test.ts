@@ -239,3 +239,79 @@ describe("canonicalServerUrl()", () => {
     expect(() => canonicalServerUrl("https://a:b@mcp.example.com/", false)).toThrow(/credentials/);
   });
 });
+
+describe("a member's server does not block the workspace's (squatting)", () => {
+  it("lets an admin add for the workspace a URL a member added for themselves: it becomes the workspace's", async () => {
+    await start();
+    const made = host();
+    expect((await addServer(made, "acme:carol", { url: sandbox.url, name: "tasks" })).status).toBe(
+      201,
+    );
+    await connectThroughSandbox(made.app, "acme:carol", { provider: "tasks" });
+    const promoted = await addServer(made, "acme:alice:admin", {
+      url: sandbox.url,
+      visibility: "workspace",
+    });
+    expect(promoted.status).toBe(200);
+    expect((await json(promoted)).server).toMatchObject({ name: "tasks", visibility: "workspace" });
+    expect(await providerNames(made, "acme:dave")).toContain("tasks");
+    // Carol's own connection to it keeps working.
+    const answer = await ping(made, { provider: "tasks", tenantId: "acme", userId: "carol" });
+    expect(answer.status).toBe(200);
+  });
+
+  it("gives the workspace's server the next free name when a member's holds the one asked for", async () => {
+    await start();
+    const other = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
+    closers.push(() => other.close());
+    const made = host();
+    expect((await addServer(made, "acme:carol", { url: other.url, name: "crm" })).status).toBe(201);
+    const added = await addServer(made, "acme:alice:admin", {
+      url: sandbox.url,
+      name: "crm",
+      visibility: "workspace",
+    });
+    expect(added.status).toBe(201);
+    expect((await json(added)).server).toMatchObject({ name: "crm-2", visibility: "workspace" });
+    // A workspace server's name is the admins' own: a second one is refused.
+    const again = await addServer(made, "acme:alice:admin", {
+      url: other.url.replace("/mcp", "/mcp/"),
+      name: "crm-2",
+      visibility: "workspace",
+    });
+    expect((await json(again)).error.code).toBe("provider_name_taken");
+  });
+});
+
+describe("DELETE /mcp-servers/:id", () => {
+  const remove = (made: Host, user: string, id: string) =>
+    made.app.request(`${MOUNT}/mcp-servers/${id}`, asUser(user, { method: "DELETE" }));
+
+  it("lets the member who added a server remove it: its connections are revoked and deleted", async () => {
+    await start();
+    const made = host();
+    const { server } = await json(await addServer(made, "acme:carol", { url: sandbox.url }));
+    await connectThroughSandbox(made.app, "acme:carol", { provider: server.name });
+    expect((await remove(made, "acme:dave", server.id)).status).toBe(404);
+    expect((await remove(made, "acme:carol", server.id)).status).toBe(204);
+    expect(sandbox.stats.revocations).toBe(1);
+    expect(await made.connections.listConnections({ tenantId: "acme" })).toEqual([]);
+    expect(await providerNames(made, "acme:carol")).not.toContain(server.name);
+    expect(made.events.map((event) => event.type)).toContain("connection.deleted");
+    expect((await remove(made, "acme:carol", server.id)).status).toBe(404);
+  });
+
+  it("lets only an admin remove a workspace server", async () => {
+    await start();
+    const made = host();
+    const { server } = await json(
+      await addServer(made, "acme:alice:admin", { url: sandbox.url, visibility: "workspace" }),
+    );
+    const refused = await remove(made, "acme:carol", server.id);
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).error.code).toBe("forbidden");
+    expect((await remove(made, "globex:alice:admin", server.id)).status).toBe(404);
+    expect((await remove(made, "acme:alice:admin", server.id)).status).toBe(204);
+    expect(await providerNames(made, "acme:carol")).not.toContain(server.name);
+  });
+});

@@ -66,6 +66,8 @@ export function createMcpServerRegistry(deps: {
   reservedNames: ReadonlySet<string>;
   /** Discovers and registers (the same preparation `mcp()` providers get on start). */
   prepare(provider: McpProvider): Promise<void>;
+  /** Revokes and deletes every connection of the tenant to that provider (a removed server). */
+  disconnectAll(tenantId: string, provider: string): Promise<void>;
 }) {
   const providers = new Map<string, McpProvider>();
   const allowsPrivate = (url: string) =>
@@ -85,22 +87,26 @@ export function createMcpServerRegistry(deps: {
     return made;
   }
 
-  // Rows are never changed or removed yet, so a row once found is kept: getCredential's warm
-  // path stays free of queries for added servers too.
-  const rowsByName = new Map<string, McpServerRow>();
+  // A row found is kept for a while, so getCredential's warm path stays free of queries for
+  // added servers too. Another instance's promotion or removal is seen within ROW_TTL_MS;
+  // this instance's own at once.
+  const rowsByName = new Map<string, { row: McpServerRow; until: number }>();
+  const rowKey = (tenantId: string, name: string) => `${tenantId}\n${name}`;
 
   async function find(name: string, owner: ProviderOwner): Promise<McpProvider | undefined> {
-    const key = `${owner.tenantId}\n${name}`;
+    const key = rowKey(owner.tenantId, name);
     let row = rowsByName.get(key);
-    if (!row) {
+    if (!row || row.until <= Date.now()) {
       const db = await deps.db();
-      [row] = await db
+      const [found] = await db
         .select()
         .from(mcpServers)
         .where(and(eq(mcpServers.tenantId, owner.tenantId), eq(mcpServers.name, name)));
+      row = found ? { row: found, until: Date.now() + ROW_TTL_MS } : undefined;
       if (row) rowsByName.set(key, row);
+      else rowsByName.delete(key);
     }
-    return row && isVisibleTo(row, owner) ? providerFor(row) : undefined;
+    return row && isVisibleTo(row.row, owner) ? providerFor(row.row) : undefined;
   }
 
   /** The servers the caller may see (their own and the workspace's), oldest first. */
@@ -139,6 +145,13 @@ export function createMcpServerRegistry(deps: {
     const url = canonicalServerUrl(input.url, allowsPrivate(input.url));
     const existing = await findByUrl(identity.tenantId, url);
     if (existing) {
+      // The workspace's server is the admins' to add: a member who added the URL for themselves
+      // first does not keep it from the workspace. Their row becomes the workspace's, and their
+      // connections to it stay theirs.
+      if (input.visibility === "workspace" && existing.visibility === "user") {
+        const promoted = await promote(existing);
+        return { row: promoted, provider: providerFor(promoted), created: false };
+      }
       if (!isVisibleTo(existing, identity)) {
         throw new ConnectionsError(
           "mcp_server_exists",
@@ -147,8 +160,7 @@ export function createMcpServerRegistry(deps: {
       }
       return { row: existing, provider: providerFor(existing), created: false };
     }
-    const name = input.name ?? serverNameFrom(url);
-    await assertNameFree(identity.tenantId, name);
+    const name = await freeName(identity, input.name ?? serverNameFrom(url), input.visibility);
     await assertPublic(url);
     const provider = mcp({
       name,
@@ -183,14 +195,68 @@ export function createMcpServerRegistry(deps: {
     throw nameTaken(name);
   }
 
-  async function assertNameFree(tenantId: string, name: string): Promise<void> {
+  /**
+   * The name asked for, when free. A member's private server holding it does not stop an admin
+   * adding the workspace's: the workspace's gets the first free "<name>-2", "<name>-3"… instead
+   * (the answer names it). A name the host's providers or another workspace server hold is
+   * refused.
+   */
+  async function freeName(
+    identity: Identity,
+    name: string,
+    visibility: "user" | "workspace",
+  ): Promise<string> {
     if (deps.reservedNames.has(name)) throw nameTaken(name);
     const db = await deps.db();
+    const holderOf = async (candidate: string) =>
+      (
+        await db
+          .select({ visibility: mcpServers.visibility })
+          .from(mcpServers)
+          .where(and(eq(mcpServers.tenantId, identity.tenantId), eq(mcpServers.name, candidate)))
+      )[0];
+    const holder = await holderOf(name);
+    if (!holder) return name;
+    if (visibility !== "workspace" || holder.visibility === "workspace") throw nameTaken(name);
+    for (let suffix = 2; suffix < 100; suffix++) {
+      const candidate = `${name.slice(0, 60)}-${suffix}`;
+      if (!deps.reservedNames.has(candidate) && !(await holderOf(candidate))) return candidate;
+    }
+    throw nameTaken(name);
+  }
+
+  async function promote(row: McpServerRow): Promise<McpServerRow> {
+    const db = await deps.db();
+    const [promoted] = await db
+      .update(mcpServers)
+      .set({ visibility: "workspace", updatedAt: new Date() })
+      .where(eq(mcpServers.id, row.id))
+      .returning();
+    rowsByName.delete(rowKey(row.tenantId, row.name));
+    return promoted ?? row;
+  }
+
+  /**
+   * Removes an added server: its connections are revoked and deleted first, while the server is
+   * still known (revocation needs its endpoints). The user who added a private server may remove
+   * it; a workspace server, or any of the tenant's, only an admin.
+   */
+  async function remove(identity: Identity, id: string): Promise<void> {
+    const db = await deps.db();
     const [row] = await db
-      .select({ id: mcpServers.id })
+      .select()
       .from(mcpServers)
-      .where(and(eq(mcpServers.tenantId, tenantId), eq(mcpServers.name, name)));
-    if (row) throw nameTaken(name);
+      .where(and(eq(mcpServers.tenantId, identity.tenantId), eq(mcpServers.id, id)));
+    if (!row || !isVisibleTo(row, identity)) {
+      throw new ConnectionsError("not_found", "No such MCP server");
+    }
+    if (row.visibility === "workspace" && identity.role !== "admin") {
+      throw new ConnectionsError("forbidden", "Only an admin can remove a workspace MCP server");
+    }
+    await deps.disconnectAll(row.tenantId, row.name);
+    await db.delete(mcpServers).where(eq(mcpServers.id, row.id));
+    rowsByName.delete(rowKey(row.tenantId, row.name));
+    providers.delete(row.id);
   }
 
   /**
@@ -210,8 +276,11 @@ export function createMcpServerRegistry(deps: {
     }
   }
 
-  return { find, list, add };
+  return { find, list, add, remove };
 }
+
+/** How long another instance's promotion or removal of a server may go unseen here. */
+export const ROW_TTL_MS = 30_000;
 
 const nameTaken = (name: string) =>
   new ConnectionsError(

@@ -136,6 +136,44 @@ export function openApiDocument(serverUrl: string): JsonObject {
           { parameters: [pathParameter("flowId")] },
         ),
       },
+      "/mcp-servers/{id}": {
+        delete: operation(
+          "delete",
+          "removeMcpServer",
+          "Revoke and delete the tenant's connections to an added MCP server, then remove it",
+          { 204: { description: "Removed" }, ...errors(403, 404) },
+          { parameters: [pathParameter("id")] },
+        ),
+      },
+      "/callback/{key}": {
+        get: {
+          operationId: "oauthCallbackForIssuer",
+          summary:
+            "The redirect back for an MCP issuer the kit registered with (RFC 9700 §4.4.2.2)",
+          parameters: [
+            pathParameter("key"),
+            ...["code", "state", "iss", "error", "error_description"].map((name) => ({
+              name,
+              in: "query",
+              required: false,
+              schema: { type: "string" },
+            })),
+          ],
+          responses: {
+            200: { description: "Popup mode: a page that posts the outcome to the app origin" },
+            303: { description: "Redirect mode: back to returnTo with x_connect=success|error" },
+            400: { description: "As GET /callback" },
+          },
+        },
+      },
+      "/oauth-clients/{key}": {
+        get: {
+          operationId: "clientMetadataDocument",
+          summary: "The kit's Client ID Metadata Document at one MCP issuer (no sign-in needed)",
+          parameters: [pathParameter("key")],
+          responses: { 200: { description: "The document", content: { "application/json": {} } } },
+        },
+      },
       "/connections/{id}": {
         patch: operation(
           "patch",
@@ -254,12 +292,12 @@ function operation(
 }
 
 const errorMeaning: Record<number, string> = {
-  400: "invalid_request, invalid_secret",
+  400: "invalid_request, invalid_secret, issuer_mismatch or origin_not_allowed",
   401: "unauthenticated: the host's identify() found no user",
   403: "csrf_rejected or forbidden",
   404: "unknown_provider or not_found",
-  409: "provider_not_configured, connection_required, reauth_required, mcp_server_exists or provider_name_taken",
-  502: "provider_error, mcp_discovery_failed, mcp_pkce_unsupported or mcp_registration_failed",
+  409: "provider_not_configured, connection_required, reauth_required, invalid_credential, mcp_server_exists or provider_name_taken",
+  502: "provider_error, unsafe_url, response_too_large, mcp_discovery_failed, mcp_pkce_unsupported or mcp_registration_failed",
   504: "provider_unreachable",
 };
 

@@ -116,6 +116,12 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
     );
   });
 
+  app.delete("/mcp-servers/:id", async (c) => {
+    const identity = caller(c.get("identity"));
+    await config.mcpServers.remove(identity, parseId(c.req.param("id"), "No such MCP server"));
+    return c.body(null, 204);
+  });
+
   app.get("/connections", async (c) => {
     const identity = caller(c.get("identity"));
     const rows = await listVisibleConnections(await runtime.db(), {
@@ -324,9 +330,9 @@ function setIfAbsent(headers: Headers, name: string, value: string): void {
   if (!headers.has(name)) headers.set(name, value);
 }
 
-function parseId(value: string): string {
+function parseId(value: string, notFound = "No such connection"): string {
   const parsed = idParam.safeParse(value);
-  if (!parsed.success) throw new ConnectionsError("not_found", "No such connection");
+  if (!parsed.success) throw new ConnectionsError("not_found", notFound);
   return parsed.data;
 }
 
