@@ -8,21 +8,29 @@ export type HostileStats = {
 
 const CHUNK = new TextEncoder().encode("a".repeat(64 * 1024));
 
+/** As large as the body that grew a client's memory by 1.2 GB in the red-team run. */
+export const OVERSIZED_BYTES = 150 * 1024 * 1024;
+
 /**
- * A JSON body that never ends: `{"<field>":"aaaa…` for as long as the client reads. Bytes are
- * made only when pulled, so the fixture itself holds no more than one chunk.
+ * A 150 MB JSON body, `{"<field>":"aaaa…"}`. Bytes are made only as the client pulls them, so
+ * the fixture itself holds no more than one chunk, and a client that stops reading stops it.
  */
-export function endlessJson(field: string, stats: HostileStats): Response {
-  let opened = false;
+export function oversizedJson(field: string, stats: HostileStats): Response {
+  const encoder = new TextEncoder();
+  let sent = -1;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (!opened) {
-        opened = true;
-        controller.enqueue(new TextEncoder().encode(`{"${field}":"`));
-        return;
+      if (sent < 0) {
+        sent = 0;
+        controller.enqueue(encoder.encode(`{"${field}":"`));
+      } else if (sent < OVERSIZED_BYTES) {
+        sent += CHUNK.byteLength;
+        stats.bytesSent += CHUNK.byteLength;
+        controller.enqueue(CHUNK);
+      } else {
+        controller.enqueue(encoder.encode('"}'));
+        controller.close();
       }
-      stats.bytesSent += CHUNK.byteLength;
-      controller.enqueue(CHUNK);
     },
   });
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });

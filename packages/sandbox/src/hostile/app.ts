@@ -1,5 +1,5 @@
 import { createMcpSandboxApp, type McpSandboxAppOptions } from "../mcp/app";
-import { ERROR_TEXT, endlessJson, type HostileStats, manyFieldsTokens } from "./answers";
+import { ERROR_TEXT, type HostileStats, manyFieldsTokens, oversizedJson } from "./answers";
 import { createHostileKnobs, type HostileKnobs } from "./knobs";
 
 export type HostileMcpAppOptions = McpSandboxAppOptions & { hostile?: Partial<HostileKnobs> };
@@ -39,7 +39,7 @@ export function createHostileMcpApp(options: HostileMcpAppOptions) {
       case "honest":
         return null;
       case "oversized":
-        return endlessJson("access_token", hostileStats);
+        return oversizedJson("access_token", hostileStats);
       case "many-fields":
         return Response.json(manyFieldsTokens());
       case "control-characters":
@@ -54,7 +54,8 @@ export function createHostileMcpApp(options: HostileMcpAppOptions) {
   }
 
   function registrationAnswer(): Response | null {
-    if (hostile.registrationResponse === "oversized") return endlessJson("client_id", hostileStats);
+    if (hostile.registrationResponse === "oversized")
+      return oversizedJson("client_id", hostileStats);
     if (hostile.registrationResponse === "error-text") {
       return Response.json({ error: ERROR_TEXT, error_description: ERROR_TEXT }, { status: 400 });
     }
@@ -84,16 +85,16 @@ export function createHostileMcpApp(options: HostileMcpAppOptions) {
             ? registrationAnswer()
             : pathname === `${issuerPath}/oauth/revoke` &&
                 hostile.revocationResponse === "oversized"
-              ? endlessJson("revoked", hostileStats)
+              ? oversizedJson("revoked", hostileStats)
               : pathname === mcpPath &&
                   hostile.mcpResponse === "oversized" &&
                   request.headers.has("authorization")
-                ? endlessJson("result", hostileStats)
+                ? oversizedJson("result", hostileStats)
                 : null;
       if (hostileAnswer) return answer(hostileAnswer);
     }
-    // Any URL a provider record may name for an identity or API call that never ends.
-    if (pathname === "/oversized") return answer(endlessJson("id", hostileStats));
+    // Any URL a provider record may name for an identity or API call, answering 150 MB.
+    if (pathname === "/oversized") return answer(oversizedJson("id", hostileStats));
     return inner.app.fetch(request);
   }
 
@@ -103,7 +104,7 @@ export function createHostileMcpApp(options: HostileMcpAppOptions) {
     /** What the liar says; change a field between requests to move to the next attack. */
     hostile,
     hostileStats,
-    /** A URL whose body never ends, for identity or API endpoints in tests. */
+    /** A URL answering 150 MB, for identity or API endpoints in tests. */
     oversizedUrl: `${new URL(inner.url).origin}/oversized`,
     /** Free text the hostile server puts where an OAuth error code belongs. */
     errorText: ERROR_TEXT,

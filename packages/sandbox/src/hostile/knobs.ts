@@ -14,7 +14,7 @@ export type HostileKnobs = {
   /** Replaces the resource metadata's `authorization_servers`: the server moves to another AS. */
   authorizationServers: string[] | null;
   /**
-   * The token endpoint's answer: a body that never ends ("oversized"), hundreds of unknown fields
+   * The token endpoint's answer: a 150 MB body ("oversized"), hundreds of unknown fields
    * ("many-fields"), an access token with CR/LF ("control-characters"), or an error whose code
    * and description are free text meant to be shown ("error-text").
    */
@@ -23,7 +23,7 @@ export type HostileKnobs = {
   registrationResponse: "honest" | "oversized" | "error-text";
   /** The revocation endpoint's answer (RFC 7009). */
   revocationResponse: "honest" | "oversized";
-  /** The MCP endpoint's answer to an authorized request: one reply that never ends. */
+  /** The MCP endpoint's answer to an authorized request: one 150 MB reply. */
   mcpResponse: "honest" | "oversized";
 };
 

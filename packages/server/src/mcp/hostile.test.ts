@@ -208,12 +208,12 @@ describe("grants bound to the authorization server that issued them", () => {
 });
 
 describe("answers from endpoints a stranger named", () => {
-  // The answer never ends; what the server got to send is the kit's cap plus what the sockets
-  // between them buffer, where an unbounded read would go on until memory runs out.
+  // The answer is 150 MB; what the server got to send is the kit's cap plus what the sockets
+  // between them buffer, where an unbounded read takes all of it into memory.
   const readLittle = (server: HostileMcpServer) =>
     expect(server.hostileStats.bytesSent).toBeLessThan(16 * 1024 * 1024);
 
-  it("stops reading a token answer that never ends, and stores nothing", async () => {
+  it("stops reading a token answer that is 150 MB, and stores nothing", async () => {
     const server = await hostileServer({ tokenResponse: "oversized" });
     const { flow } = await connect(hostFor([server]));
     expect(flow).toMatchObject({ status: "error", error: { code: "response_too_large" } });
@@ -221,14 +221,14 @@ describe("answers from endpoints a stranger named", () => {
     expect(await countRows("x_connections")).toBe(0);
   });
 
-  it("stops reading a registration answer that never ends", async () => {
+  it("stops reading a registration answer that is 150 MB", async () => {
     const server = await hostileServer({ registrationResponse: "oversized" });
     const response = await startConnect(hostFor([server]));
     expect((await json(response)).error.code).toBe("response_too_large");
     readLittle(server);
   });
 
-  it("disconnects even when the revocation answer never ends", async () => {
+  it("disconnects even when the revocation answer is 150 MB", async () => {
     const server = await hostileServer();
     const made = hostFor([server]);
     await connect(made);
@@ -240,7 +240,7 @@ describe("answers from endpoints a stranger named", () => {
     expect(made.events.map((event) => event.type)).not.toContain("connection.revoked");
   });
 
-  it("cuts off an MCP reply that never ends", async () => {
+  it("cuts off an MCP reply that is 150 MB", async () => {
     const server = await hostileServer();
     const made = hostFor([server]);
     await connect(made);
@@ -279,6 +279,7 @@ describe("words a hostile server wants shown", () => {
     const { page, flow } = await connect(hostFor([server]));
     const html = await page.text();
     expect(html).not.toContain("evil.example");
+    expect(html).toContain("The provider answered with an error.");
     expect(flow).toMatchObject({ status: "error", error: { code: "provider_error" } });
     expect(JSON.stringify(flow)).not.toContain("evil.example");
   });
