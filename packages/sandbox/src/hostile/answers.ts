@@ -36,15 +36,19 @@ export function oversizedJson(field: string, stats: HostileStats): Response {
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
 }
 
-/** A token answer under any sane size limit that carries 200 unknown fields of 1,000 characters. */
+/**
+ * A token answer under any sane size limit (about 175 KB) whose unknown fields would fill a
+ * sealed row: a 100 KB one first, then 150 of 500 characters.
+ */
 export function manyFieldsTokens(): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     access_token: "many-fields-access-token",
     token_type: "Bearer",
     expires_in: 3600,
     refresh_token: "many-fields-refresh-token",
+    field_large: "x".repeat(100_000),
   };
-  for (let index = 0; index < 200; index++) fields[`field_${index}`] = "x".repeat(1000);
+  for (let index = 0; index < 150; index++) fields[`field_${index}`] = "x".repeat(500);
   return fields;
 }
 

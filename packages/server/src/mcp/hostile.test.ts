@@ -100,10 +100,14 @@ describe("a hostile MCP server's metadata (RFC 8414, RFC 9728)", () => {
 
   it("refuses a token endpoint off the issuer's origin (mix-up, RFC 9700 §4.4): nothing reaches it", async () => {
     const attacker = await recorder();
-    const server = await hostileServer({
-      metadata: { token_endpoint: `${attacker.origin}/token` },
-    });
-    const response = await startConnect(hostFor([server]));
+    // A server that does not promise iss (RFC 9207), so nothing else would catch the mix-up.
+    const server = await hostileServer(
+      { metadata: { token_endpoint: `${attacker.origin}/token` } },
+      { sendIssuer: false },
+    );
+    // Plain http on loopback is let through for both, so only the origin rule is tested.
+    const made = hostFor([server], { allowedOrigins: new Set([server.origin, attacker.origin]) });
+    const response = await startConnect(made);
     expect((await json(response)).error.code).toBe("unsafe_url");
     expect(server.mcpStats.registrations).toBe(0);
     expect(attacker.requests).toEqual([]);
@@ -132,12 +136,15 @@ describe("a hostile MCP server's metadata (RFC 8414, RFC 9728)", () => {
 });
 
 describe("grants bound to the authorization server that issued them", () => {
+  // Neither server sends iss (RFC 9207), which would also catch a code from the wrong one:
+  // these tests are of the kit's own binding.
   async function movedServer() {
     const other: McpSandbox = await startMcpSandbox({
+      knobs: { sendIssuer: false },
       mcpKnobs: { clientIdMetadataDocuments: false },
     });
     closers.push(() => other.close());
-    const server = await hostileServer();
+    const server = await hostileServer({}, { sendIssuer: false });
     const made = hostFor([server], { allowedOrigins: new Set([server.origin, other.origin]) });
     return { server, other, made, events: made.events };
   }
@@ -289,6 +296,20 @@ describe("words a hostile server wants shown", () => {
     const body = await json(await startConnect(hostFor([server])));
     expect(body.error.code).toBe("mcp_registration_failed");
     expect(JSON.stringify(body)).not.toContain("evil.example");
+  });
+});
+
+describe("words a hostile server wants repeated to backend code", () => {
+  it("keeps a refresh error's text out of the error getCredential throws", async () => {
+    const server = await hostileServer();
+    const made = hostFor([server]);
+    await connect(made);
+    server.hostile.tokenResponse = "error-text";
+    // Expired, so there is no valid token to keep serving while the refresh fails.
+    await client.query("update x_connections set expires_at = now() - interval '1 minute'");
+    const failure = await made.connections.getCredential(alice).catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: "provider_error" });
+    expect((failure as Error).message).not.toContain("evil.example");
   });
 });
 

@@ -43,6 +43,9 @@ describe("isPublicAddress (SSRF guard: only global unicast)", () => {
     "fec0::1",
     "ff02::1",
     "100::1",
+    // Unallocated, outside global unicast (2000::/3), though no named special block.
+    "4000::1",
+    "e000::1",
     "not an address",
   ])("refuses %s", (address) => {
     expect(isPublicAddress(address)).toBe(false);
