@@ -214,6 +214,19 @@ describe("grants bound to the authorization server that issued them", () => {
   });
 });
 
+describe("an issuer's own callback", () => {
+  it("serves the popup page whose script loads from where the page is", async () => {
+    const server = await hostileServer();
+    const made = hostFor([server]);
+    const { page, callback } = await connect(made);
+    expect(callback.pathname).toMatch(/\/callback\/.{16}$/);
+    const src = /<script src="([^"]+)"/.exec(await page.text())?.[1];
+    const script = await made.app.request(new URL(src!, callback).pathname);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
+  });
+});
+
 describe("answers from endpoints a stranger named", () => {
   // The answer is 150 MB; what the server got to send is the kit's cap plus what the sockets
   // between them buffer, where an unbounded read takes all of it into memory.

@@ -28,19 +28,24 @@ export function failureOf(code: string): { code: string; message: string } {
  * The page the popup lands on. It carries no token: only the flow's outcome, posted to the app's
  * origin alone (never "*"), tagged with the nonce the opener is waiting for.
  */
-export function renderCallbackPage(result: PopupResult, appOrigin: string): Response {
+export function renderCallbackPage(
+  result: PopupResult,
+  appOrigin: string,
+  scriptPath: string,
+): Response {
   const payload = JSON.stringify({ result, appOrigin }).replace(/</g, "\\u003c");
   const heading = result.status === "success" ? "Connected" : "Connection failed";
   const detail =
     result.status === "success" ? "You can close this window." : escapeHtml(result.error!.message);
-  // The script is a file beside this page, not inline, so the host app's own CSP
-  // (script-src 'self') allows it as well as ours.
+  // The script is a file of the routes, not inline, so the host app's own CSP (script-src
+  // 'self') allows it as well as ours. Its path is absolute: the page is served at more than one
+  // depth (the plain callback and each issuer's).
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${heading}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 </head><body><main><h1>${heading}</h1><p>${detail}</p></main>
 <script type="application/json" id="x-connect-result">${payload}</script>
-<script src="popup-result.js"></script>
+<script src="${escapeHtml(scriptPath)}"></script>
 </body></html>`;
   return new Response(html, {
     status: result.status === "success" ? 200 : 400,

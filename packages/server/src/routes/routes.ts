@@ -71,6 +71,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
   );
 
   const serverUrl = config.redirectUri.replace(/\/callback$/, "");
+  const popupScriptPath = `${new URL(serverUrl).pathname}/popup-result.js`;
   app.get("/openapi.json", (c) => c.json(openApiDocument(serverUrl)));
   const clientDocument = config.clientMetadataDocument;
   if (clientDocument) {
@@ -225,6 +226,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
           connectionId: done.row.id,
         },
         config.appOrigin,
+        popupScriptPath,
       );
     } catch (error) {
       if (!(error instanceof FlowError)) throw error;
@@ -247,6 +249,7 @@ export function createRoutes(runtime: Runtime, config: RoutesConfig) {
           error: failureOf(error.code),
         },
         config.appOrigin,
+        popupScriptPath,
       );
     }
   };
