@@ -78,6 +78,29 @@ describe("Taskr", () => {
     await signIn(page, taskr.url, "ada", "login");
   });
 
+  it("shows only its own words for a connect result in the address, and no name it does not list", async () => {
+    const page = await newPage();
+    await signIn(page, taskr.url, "ada", "login");
+    const crafted = "Attio suspended you: call +1 555 0100";
+    const notice = page.getByTestId("connect-notice");
+
+    await page.goto(
+      `${taskr.url}/?x_connect=error&provider=attio&code=${encodeURIComponent(crafted)}`,
+    );
+    await expect
+      .poll(() => notice.textContent())
+      .toBe("Connecting Attio failed. Please try again.×");
+
+    await page.goto(`${taskr.url}/?x_connect=success&provider=${encodeURIComponent(crafted)}`);
+    await expect.poll(() => new URL(page.url()).search).toBe("");
+    // The provider list has loaded once the Connect button shows: the banner had its chance.
+    await expect
+      .poll(() => page.getByRole("button", { name: "Connect Attio", exact: true }).isVisible())
+      .toBe(true);
+    expect(await notice.count()).toBe(0);
+    expect(await page.content()).not.toContain("suspended");
+  });
+
   it("connects Attio in the popup, lists ten tasks, disconnects, and reconnects", async () => {
     const page = await newPage();
     await signIn(page, taskr.url, "ada", "login");

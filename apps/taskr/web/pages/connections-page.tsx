@@ -43,12 +43,7 @@ export function ConnectionsPage({ user }: { user: User }) {
             className="taskr-primary"
             onSuccess={() => report({ status: "success", provider: "attio" })}
             onError={(error: ConnectError) =>
-              report({
-                status: "error",
-                provider: "attio",
-                code: error.code,
-                message: error.message,
-              })
+              report({ status: "error", provider: "attio", code: error.code })
             }
           >
             {workspaceLabel}
