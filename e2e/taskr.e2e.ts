@@ -69,10 +69,16 @@ describe("Taskr", () => {
       .toBe("Wrong username or password");
 
     await page.getByRole("link", { name: "Sign up" }).click();
+    // Sandbox mode says on the page that anyone who reaches it may sign up.
+    expect(await page.getByTestId("open-signup-note").textContent()).toMatch(
+      /^Sandbox mode: anyone who can reach this Taskr can sign up/,
+    );
     await page.getByLabel("Username").fill("ADA");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign up" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toBe("That username is taken");
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toBe("That username is not available. Choose another, or log in if it is yours.");
     await screenshot(page, "taskr-username-taken");
 
     await signIn(page, taskr.url, "ada", "login");
