@@ -14,7 +14,7 @@ import {
 } from "./support/taskr-pages";
 import { startTaskr, type TaskrProcess } from "./support/taskr-process";
 
-// One demo process for the whole story: the first to sign up (ada) is the workspace's admin.
+// One demo process (sandbox mode) for the whole story: the first to sign up (ada) is its admin.
 let taskr: TaskrProcess;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
