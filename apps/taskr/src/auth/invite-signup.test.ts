@@ -84,7 +84,7 @@ describe("sign-up outside sandbox mode (invite only)", () => {
     expect(created.status).toBe(201);
     expect(created.headers.get("cache-control")).toBe("no-store");
     const { code, url } = (await created.json()).invite;
-    expect(url).toBe(`${TEST_BASE_URL}/signup?invite=${code}`);
+    expect(url).toBe(`${TEST_BASE_URL}/signup#invite=${code}`);
 
     const signup = await taskr.post("/auth/signup", {
       invite: code,

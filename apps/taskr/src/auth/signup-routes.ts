@@ -129,14 +129,15 @@ export function signupRoutes(options: AuthOptions) {
         createdBy: admin.id,
         lifetimeMs: INVITE_LIFETIME_MS,
       });
-      // Shown once, to the admin: no cache may keep it.
+      // Shown once, to the admin: no cache may keep it. In the link's fragment, the code never
+      // reaches a server or a proxy's access log when the link is opened.
       c.header("cache-control", "no-store");
       return c.json(
         {
           invite: {
             username: parsed.data.username,
             code,
-            url: `${options.baseUrl}/signup?invite=${code}`,
+            url: `${options.baseUrl}/signup#invite=${code}`,
             expiresAt: expiresAt.toISOString(),
           },
         },

@@ -6,14 +6,13 @@ import { authErrorText } from "../auth-errors";
 import { useRetryWait } from "../retry-wait";
 import { AuthCard, PasswordField, useSignedIn } from "./auth-parts";
 
-/** `?invite=` of an admin's link. */
-const inviteInAddress = () => new URL(window.location.href).searchParams.get("invite") ?? "";
+/** `#invite=` of an admin's link: a fragment, so the code is never sent to any server. */
+const inviteInAddress = () =>
+  new URLSearchParams(window.location.hash.slice(1)).get("invite") ?? "";
 
 /** Drops the code from the address bar once read: history and shoulders need not keep it. */
 function clearInviteFromAddress() {
-  const url = new URL(window.location.href);
-  url.searchParams.delete("invite");
-  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  history.replaceState(history.state, "", window.location.pathname + window.location.search);
 }
 
 /**
