@@ -14,7 +14,7 @@ import {
 } from "./support/taskr-pages";
 import { startTaskr, type TaskrProcess } from "./support/taskr-process";
 
-// One demo process for the whole story: the first to sign up (ada) is the workspace's admin.
+// One demo process (sandbox mode) for the whole story: the first to sign up (ada) is its admin.
 let taskr: TaskrProcess;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -69,13 +69,42 @@ describe("Taskr", () => {
       .toBe("Wrong username or password");
 
     await page.getByRole("link", { name: "Sign up" }).click();
+    // Sandbox mode says on the page that anyone who reaches it may sign up.
+    expect(await page.getByTestId("open-signup-note").textContent()).toMatch(
+      /^Sandbox mode: anyone who can reach this Taskr can sign up/,
+    );
     await page.getByLabel("Username").fill("ADA");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign up" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toBe("That username is taken");
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toBe("That username is not available. Choose another, or log in if it is yours.");
     await screenshot(page, "taskr-username-taken");
 
     await signIn(page, taskr.url, "ada", "login");
+  });
+
+  it("shows only its own words for a connect result in the address, and no name it does not list", async () => {
+    const page = await newPage();
+    await signIn(page, taskr.url, "ada", "login");
+    const crafted = "Attio suspended you: call +1 555 0100";
+    const notice = page.getByTestId("connect-notice");
+
+    await page.goto(
+      `${taskr.url}/?x_connect=error&provider=attio&code=${encodeURIComponent(crafted)}`,
+    );
+    await expect
+      .poll(() => notice.textContent())
+      .toBe("Connecting Attio failed. Please try again.×");
+
+    await page.goto(`${taskr.url}/?x_connect=success&provider=${encodeURIComponent(crafted)}`);
+    await expect.poll(() => new URL(page.url()).search).toBe("");
+    // The provider list has loaded once the Connect button shows: the banner had its chance.
+    await expect
+      .poll(() => page.getByRole("button", { name: "Connect Attio", exact: true }).isVisible())
+      .toBe(true);
+    expect(await notice.count()).toBe(0);
+    expect(await page.content()).not.toContain("suspended");
   });
 
   it("connects Attio in the popup, lists ten tasks, disconnects, and reconnects", async () => {

@@ -4,7 +4,11 @@ import type { Connections } from "@x/server";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { authRoutes } from "./auth/auth-routes";
+import type { LimiterOptions } from "./auth/limiter";
+import { createPasswords } from "./auth/password";
 import { sessionMiddleware } from "./auth/session-middleware";
+import type { SignupMode } from "./auth/sign-in";
+import { createThrottle } from "./auth/throttle";
 import type { TaskrDatabase } from "./db/open-database";
 import type { TaskrEnv } from "./env";
 import { mcpRoutes } from "./mcp/mcp-routes";
@@ -17,6 +21,12 @@ export type TaskrAppOptions = {
   connections: Connections;
   baseUrl: string;
   attioApiUrl: string;
+  /** "open" only in sandbox mode; see README "Who can sign up". */
+  signupMode: SignupMode;
+  /** TRUST_PROXY: how many proxies' `X-Forwarded-For` entries to believe; 0 when none. */
+  trustedProxies: number;
+  /** How many argon2 hashes run at once and how many may wait; Taskr's defaults otherwise. */
+  hashingLimits?: LimiterOptions;
   /** The sandbox MCP server the MCP servers page offers (sandbox mode only). */
   sandboxMcpUrl?: string | null;
   /** The built front end; defaults to apps/taskr/dist/web. */
@@ -51,7 +61,18 @@ export function createTaskrApp(options: TaskrAppOptions) {
   app.use("/api/tasks/*", requireAppRequest(origin));
   app.use("/api/sequences/*", requireAppRequest(origin));
   app.use("/api/mcp/*", requireAppRequest(origin));
-  app.route("/auth", authRoutes(options.db, secure));
+  app.route(
+    "/auth",
+    authRoutes({
+      db: options.db,
+      secure,
+      baseUrl: options.baseUrl,
+      signupMode: options.signupMode,
+      trustedProxies: options.trustedProxies,
+      passwords: createPasswords(options.hashingLimits),
+      throttle: createThrottle(options.db),
+    }),
+  );
   app.route("/api/tasks", tasksRoutes(options.connections, options.attioApiUrl));
   app.route("/api/sequences", sequencesRoutes(options.connections));
   app.route("/api/mcp", mcpRoutes(options.connections, options.sandboxMcpUrl ?? null));

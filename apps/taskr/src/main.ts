@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { createConnections, pgliteStore, secret } from "@x/server";
 import { createTaskrApp } from "./app";
 import { setUpAttio } from "./attio-provider";
+import { armFirstAdminInvite } from "./auth/invites";
 import { readConfig } from "./config";
 import { openDatabase } from "./db/open-database";
 import { TENANT_ID } from "./env";
@@ -17,6 +18,8 @@ const dataDir = resolve(config.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
 
 const database = await openDatabase(join(dataDir, "taskr"));
+const firstAdmin =
+  config.signupMode === "invite" ? await armFirstAdminInvite(database.db, config.firstAdmin) : null;
 const redirectUri = `${config.baseUrl}${MOUNT}/callback`;
 const attio = await setUpAttio(config, redirectUri);
 const sandboxMcp = await startSandboxMcpServer(config);
@@ -53,9 +56,12 @@ const app = createTaskrApp({
   baseUrl: config.baseUrl,
   attioApiUrl: attio.apiUrl,
   sandboxMcpUrl: sandboxMcp.url,
+  signupMode: config.signupMode,
+  trustedProxies: config.TRUST_PROXY,
 });
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: "localhost" }, () => {
   console.log(`Taskr is running at ${config.baseUrl}`);
+  console.log(signupLine());
   // Before the Attio line, which tells a watcher the start is complete.
   if (sandboxMcp.url) {
     console.log(
@@ -68,6 +74,19 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: "localhost
       : `Attio: ${config.ATTIO_APP_URL}; register the redirect URI ${redirectUri}`,
   );
 });
+
+/** Never the invite code itself: whoever reads the log must not be able to become the admin. */
+function signupLine(): string {
+  if (config.signupMode === "open") {
+    return "Sign-up: open to anyone who reaches this Taskr (sandbox mode); the first to sign up is its admin";
+  }
+  if (firstAdmin === "invite_armed") {
+    return `Sign-up: by invite only; sign up at ${config.baseUrl}/signup with the code in TASKR_ADMIN_INVITE to become the admin, ${config.firstAdmin?.username}`;
+  }
+  return config.firstAdmin
+    ? "Sign-up: by invite only (admins invite people on the Connections page); TASKR_ADMIN_INVITE is no longer used now that Taskr has an admin, remove it"
+    : "Sign-up: by invite only (admins invite people on the Connections page)";
+}
 
 async function shutdown() {
   server.close();

@@ -10,6 +10,10 @@ export type Task = {
 
 export type Enrollment = { enrolled: string; sequenceId: number; authorized: boolean };
 
+/** "open" in sandbox mode only; otherwise a sign-up needs an admin's invite. */
+export type SignupMode = "open" | "invite";
+export type Invite = { username: string; code: string; url: string; expiresAt: string };
+
 /**
  * `code`, `provider` and `scopes` as the server sent them, so `isConnectionRequired`,
  * `isInsufficientScope` and `<ConnectionRequired>` recognise it.
@@ -21,6 +25,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly provider?: string,
     readonly scopes?: string[],
+    /** Seconds the server asked us to wait (`Retry-After` of a 429 or 503). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -57,6 +63,7 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
       response.status,
       body?.error?.provider,
       body?.error?.scopes,
+      Number(response.headers.get("retry-after")) || undefined,
     );
   }
   return body as T;
@@ -64,10 +71,26 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export const api = {
   me: () => request<{ user: User | null }>("/auth/me"),
+  signupMode: () => request<{ mode: SignupMode }>("/auth/signup"),
   signup: (username: string, password: string) =>
     request<{ user: User }>("/auth/signup", {
       method: "POST",
       body: JSON.stringify({ username, password }),
+    }),
+  signupWithInvite: (invite: string, password: string) =>
+    request<{ user: User }>("/auth/signup", {
+      method: "POST",
+      body: JSON.stringify({ invite, password }),
+    }),
+  lookupInvite: (invite: string) =>
+    request<{ username: string; expiresAt: string }>("/auth/invites/lookup", {
+      method: "POST",
+      body: JSON.stringify({ invite }),
+    }),
+  createInvite: (username: string) =>
+    request<{ invite: Invite }>("/auth/invites", {
+      method: "POST",
+      body: JSON.stringify({ username }),
     }),
   login: (username: string, password: string) =>
     request<{ user: User }>("/auth/login", {

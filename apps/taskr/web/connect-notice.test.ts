@@ -2,10 +2,12 @@ import { ConnectError } from "@x/client";
 import { describe, expect, it } from "vitest";
 import { connectNotice, outcomeOfRedirect } from "./connect-notice";
 
+const listed = [{ name: "attio", displayName: "Attio" }];
+
 describe("connectNotice", () => {
   it("says access was not granted when the user pressed Deny", () => {
     expect(
-      connectNotice({ status: "error", provider: "attio", code: "consent_denied" }, "Attio"),
+      connectNotice({ status: "error", provider: "attio", code: "consent_denied" }, listed),
     ).toMatchObject({
       tone: "error",
       text: expect.stringMatching(/^Attio access was not granted/),
@@ -13,18 +15,26 @@ describe("connectNotice", () => {
   });
 
   it("confirms a success", () => {
-    expect(connectNotice({ status: "success", provider: "attio" }, "Attio")).toEqual({
+    expect(connectNotice({ status: "success", provider: "attio" }, listed)).toEqual({
       tone: "success",
       text: "Attio connected.",
     });
   });
 
-  it("falls back to the server's message, then to a generic one", () => {
-    const unknown = { status: "error", provider: "attio", code: "teapot" } as const;
-    expect(connectNotice({ ...unknown, message: "Short and stout" }, "Attio").text).toBe(
-      "Short and stout",
+  it("answers a code it does not know with its own words, never the code", () => {
+    const crafted = "Your account is locked, call +1 555 0100";
+    expect(connectNotice({ status: "error", provider: "attio", code: crafted }, listed)?.text).toBe(
+      "Connecting Attio failed. Please try again.",
     );
-    expect(connectNotice(unknown, "Attio").text).toBe("Connecting Attio failed. Please try again.");
+  });
+
+  it("shows nothing for a provider the server does not list, whatever the status", () => {
+    const crafted = "Attio suspended you: call +1 555 0100";
+    expect(connectNotice({ status: "success", provider: crafted }, listed)).toBeNull();
+    expect(
+      connectNotice({ status: "error", provider: crafted, code: "consent_denied" }, listed),
+    ).toBeNull();
+    expect(connectNotice({ status: "success", provider: "attio" }, [])).toBeNull();
   });
 });
 

@@ -37,11 +37,10 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
 }
 
 function Banner({ outcome, onDismiss }: { outcome: ConnectOutcome; onDismiss: () => void }) {
+  // Until the server has listed its providers, no name from the address bar can be trusted.
   const providers = useProviders();
-  const displayName =
-    providers.data?.find((provider) => provider.name === outcome.provider)?.displayName ??
-    outcome.provider;
-  const notice = connectNotice(outcome, displayName);
+  const notice = providers.data ? connectNotice(outcome, providers.data) : null;
+  if (!notice) return null;
   return (
     <div
       className={`taskr-notice taskr-notice-${notice.tone}`}

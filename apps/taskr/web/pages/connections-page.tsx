@@ -7,6 +7,7 @@ import {
 } from "@x/react";
 import type { User } from "../api";
 import { useReportConnect } from "../notices";
+import { InviteForm } from "./invite-form";
 
 const workspaceLabel = (state: ConnectButtonState) =>
   state === "connecting"
@@ -43,12 +44,7 @@ export function ConnectionsPage({ user }: { user: User }) {
             className="taskr-primary"
             onSuccess={() => report({ status: "success", provider: "attio" })}
             onError={(error: ConnectError) =>
-              report({
-                status: "error",
-                provider: "attio",
-                code: error.code,
-                message: error.message,
-              })
+              report({ status: "error", provider: "attio", code: error.code })
             }
           >
             {workspaceLabel}
@@ -60,6 +56,7 @@ export function ConnectionsPage({ user }: { user: User }) {
           connect your own account.
         </p>
       )}
+      {isAdmin ? <InviteForm /> : null}
       <h2>Mail sequencing API key</h2>
       <p className="taskr-muted">Paste the API key of your mail sequencing tool.</p>
       <SecretForm provider="mail-sequencer" label="API key" className="taskr-row" />

@@ -21,7 +21,7 @@ function useConnectCallbacks() {
   return {
     onSuccess: () => report({ status: "success", provider: "attio" }),
     onError: (error: ConnectError) =>
-      report({ status: "error", provider: "attio", code: error.code, message: error.message }),
+      report({ status: "error", provider: "attio", code: error.code }),
   };
 }
 
