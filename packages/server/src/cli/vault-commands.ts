@@ -53,7 +53,15 @@ export async function checkCommand({ store, keys, out }: CommandContext): Promis
   let after = "";
   for (;;) {
     const page = await db
-      .select({ id: connections.id, tenantId: connections.tenantId, sealed: connections.sealed })
+      .select({
+        id: connections.id,
+        tenantId: connections.tenantId,
+        provider: connections.provider,
+        visibility: connections.visibility,
+        ownerKey: connections.ownerKey,
+        sealed: connections.sealed,
+        sealedEpoch: connections.sealedEpoch,
+      })
       .from(connections)
       .where(gt(connections.id, after))
       .orderBy(asc(connections.id))
@@ -62,7 +70,7 @@ export async function checkCommand({ store, keys, out }: CommandContext): Promis
     for (const row of page) {
       checked += 1;
       try {
-        await openCredential(vault, { tenantId: row.tenantId, connectionId: row.id }, row.sealed);
+        await openCredential(vault, row);
       } catch (error) {
         failed.push(`${row.id} (tenant ${row.tenantId}): ${(error as Error).message}`);
       }

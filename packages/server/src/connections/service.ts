@@ -163,11 +163,7 @@ export async function disconnectConnection(runtime: Runtime, row: ConnectionRow)
 async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<boolean> {
   const provider = await runtime.findProvider(row.provider, row);
   if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return false;
-  const credential = await openCredential(
-    runtime.vault,
-    { tenantId: row.tenantId, connectionId: row.id },
-    row.sealed,
-  );
+  const credential = await openCredential(runtime.vault, row);
   if (credential.type !== "oauth2") return false;
   const token = credential.refreshToken ?? credential.accessToken;
   const as = authorizationServerOf(provider);

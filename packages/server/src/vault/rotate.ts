@@ -58,12 +58,13 @@ async function rewrapDataKey(
   dataKeys: DataKeyRepository,
   row: WrappedDataKey,
 ): Promise<boolean> {
-  const next = await wrapDataKey(keys, row.tenantId, await unwrapDataKey(keys, row));
+  const next = await wrapDataKey(keys, row.tenantId, row.version, await unwrapDataKey(keys, row));
   return dataKeys.replace(row.tenantId, row.kekVersion, next);
 }
 
 function rowIdentity(row: WrappedDataKey): string {
-  return `${row.tenantId}\u0000${row.kekVersion}\u0000${Buffer.from(row.wrapped).toString("base64")}`;
+  const wrapped = Buffer.from(row.wrapped).toString("base64");
+  return `${row.tenantId}\u0000${row.version}\u0000${row.kekVersion}\u0000${wrapped}`;
 }
 
 export function summarizeKeyUsage(
