@@ -4,6 +4,7 @@ import { dataKeysRepository } from "../store/data-keys-repository";
 import { connections } from "../store/schema";
 import type { Store } from "../store/store";
 import { createVault, type KeyProvider, rotateDataKeys, summarizeKeyUsage } from "../vault";
+import { sealedTables, staleByTenant } from "./reseal";
 
 export type CommandContext = { store: Store; keys: KeyProvider; out: (line: string) => void };
 
@@ -25,9 +26,18 @@ export async function rotateCommand({ store, keys, out }: CommandContext): Promi
 }
 
 export async function statusCommand({ store, keys, out }: CommandContext): Promise<number> {
-  const counts = await dataKeysRepository(() => store.open()).countByKekVersion();
+  const dataKeys = dataKeysRepository(() => store.open());
+  const counts = await dataKeys.countByKekVersion();
   for (const [version, count] of Object.entries(counts)) out(`  ${version}: ${count} data keys`);
-  return reportUsage(summarizeKeyUsage(keys, counts), out);
+  const kekCode = reportUsage(summarizeKeyUsage(keys, counts), out);
+  const tables = sealedTables(await store.open(), createVault({ keys, dataKeys }));
+  let stale = 0;
+  for (const count of (await staleByTenant(tables)).values()) stale += count;
+  if (stale === 0) return kekCode;
+  out(
+    `${stale} values are not under their tenant's newest data key (xv1 values included): run x-vault rotate-data-keys.`,
+  );
+  return 1;
 }
 
 function reportUsage(

@@ -73,11 +73,13 @@ export function clientMetadata(input: {
 
 type SealedSecrets = { clientSecret?: string; registrationAccessToken?: string };
 
-// Registrations belong to the kit, not to a tenant: one reserved scope seals them all. The
-// issuer and redirect URI are bound too: a row relabelled to another issuer does not open, so
-// its client secret is never sent there.
+/** Registrations belong to the kit, not to a tenant: one reserved tenant seals them all. */
+export const REGISTRATIONS_TENANT = "_kit";
+
+// The issuer and redirect URI are bound too: a row relabelled to another issuer does not open,
+// so its client secret is never sent there.
 export const registrationScope = (row: { id: string; issuer: string; redirectUri: string }) => ({
-  tenantId: "_kit",
+  tenantId: REGISTRATIONS_TENANT,
   recordId: row.id,
   purpose: "registration",
   bindings: [row.issuer, row.redirectUri],

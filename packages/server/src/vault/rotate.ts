@@ -26,6 +26,7 @@ export type RotationResult = KeyUsage & { rewrapped: number };
  * Re-wraps every data key not under the newest key-encryption key. The data keys themselves
  * do not change, so sealed values and every server's cache stay valid throughout; each row is
  * replaced by compare-and-set, so concurrent rotations and restarts after a crash are safe.
+ * New data keys are a data-key rotation's job (`x-vault rotate-data-keys`).
  */
 export async function rotateDataKeys({
   keys,

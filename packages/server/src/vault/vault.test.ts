@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { createDataKey } from "./data-keys";
 import { VaultOpenError, VaultUsageError } from "./errors";
 import { envKeyProvider } from "./key-provider";
 import { parseKeyring } from "./keyring";
@@ -175,5 +176,18 @@ describe("createVault", () => {
         `value ${index}`,
       );
     }
+  });
+
+  it("seals under a newer data key once sealingKeyMaxAgeMs has passed, and still opens the older", async () => {
+    const dataKeys = memoryDataKeys();
+    const vault = createVault({ keys, dataKeys, sealingKeyMaxAgeMs: 50 });
+    const before = await vault.seal(alice, "before");
+    await createDataKey(keys, dataKeys, alice.tenantId, 2);
+    expect(await vault.seal(alice, "soon after")).toMatch(/^xv2\.1\./);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const after = await vault.seal(alice, "after");
+    expect(after).toMatch(/^xv2\.2\./);
+    expect(await vault.openText(alice, before)).toBe("before");
+    expect(await vault.openText(alice, after)).toBe("after");
   });
 });
