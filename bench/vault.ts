@@ -14,7 +14,9 @@ import {
 } from "./support/measure";
 
 const PAYLOAD = randomBytes(1024);
-const CONTEXT = Buffer.from("bench\0tenant-1\0connection-1\0credential");
+const CONTEXT = Buffer.from(
+  "bench\0tenant-1\0connection-1\0credential\0attio\0user\0user-1\0epoch-0123456789ab",
+);
 const RUNS = { iterations: 20_000, batches: 7 };
 
 type SealOpen = {
@@ -94,12 +96,21 @@ function wholeVault(): SealOpen {
     replace: async () => false,
     listNotUnder: async () => [],
     countByKekVersion: async () => ({}),
+    newestByKekVersion: async () => [],
+    listTenants: async () => [],
+    deleteOlderThan: async () => 0,
   };
   const vault = createVault({
     keys: envKeyProvider(parseKeyring(`v1:${randomBytes(32).toString("base64")}`, "bench")),
     dataKeys,
   });
-  const scope = { tenantId: "tenant-1", recordId: "connection-1", purpose: "credential" };
+  // What a connection's credential binds: provider, visibility, owner and its sealed epoch.
+  const scope = {
+    tenantId: "tenant-1",
+    recordId: "connection-1",
+    purpose: "credential",
+    bindings: ["attio", "user", "user-1", "AbCdEfGhIjKlMnOp"],
+  };
   return {
     seal: () => vault.seal(scope, PAYLOAD),
     open: (sealed) => vault.open(scope, sealed as string),

@@ -34,11 +34,13 @@ import { reportStoreUnavailable, reportStoreUnavailableIn } from "./store/unavai
 import {
   checkKeyring,
   createVault,
+  DEV_KEYRING_FILE,
   envKeyProvider,
   type KeyProvider,
   parseKeyring,
   resolveKeyring,
 } from "./vault";
+import { reportVaultUnavailable } from "./vault/unavailable";
 import { createWebhookSender, type WebhookEndpoint, type WebhookSender } from "./webhooks/webhooks";
 import { createWorker, type WorkerOptions } from "./worker/worker";
 
@@ -117,9 +119,9 @@ export function createConnections(options: ConnectionsOptions) {
     opened ??= store.open();
     return opened;
   };
-  const keys = keyProviderFrom(options.vault?.keys, dataDir);
+  const { keys, source: keyringSource } = keyProviderFrom(options.vault?.keys, dataDir);
   const dataKeys = dataKeysRepository(db);
-  const vault = createVault({ keys, dataKeys });
+  const vault = reportVaultUnavailable(createVault({ keys, dataKeys }));
   const providers = providerMap(options.providers);
 
   const webhooks = createWebhookSender({
@@ -249,7 +251,7 @@ export function createConnections(options: ConnectionsOptions) {
     ready(): Promise<void> {
       ready ??= (async () => {
         await db();
-        await checkKeyring(keys, dataKeys);
+        await checkKeyring(keys, dataKeys, keyringSource);
         await changes.start(store);
         await prepareMcpProviders();
       })();
@@ -426,10 +428,20 @@ function providerMap(list: Provider[]): Map<string, Provider> {
   return map;
 }
 
-function keyProviderFrom(keys: string | KeyProvider | undefined, dataDir: string): KeyProvider {
-  if (typeof keys === "object") return keys;
-  if (typeof keys === "string") return envKeyProvider(parseKeyring(keys, "vault.keys"));
-  return envKeyProvider(resolveKeyring({ env: process.env, dir: dataDir }));
+/** The keys, and where they came from: what a failed keyring check tells the operator to restore. */
+function keyProviderFrom(
+  keys: string | KeyProvider | undefined,
+  dataDir: string,
+): { keys: KeyProvider; source: string } {
+  if (typeof keys === "object") return { keys, source: "the KeyProvider given as vault.keys" };
+  if (typeof keys === "string") {
+    return { keys: envKeyProvider(parseKeyring(keys, "vault.keys")), source: "vault.keys" };
+  }
+  const source =
+    process.env.X_VAULT_KEYS !== undefined
+      ? "X_VAULT_KEYS"
+      : `the development keyring ${join(dataDir, DEV_KEYRING_FILE)}`;
+  return { keys: envKeyProvider(resolveKeyring({ env: process.env, dir: dataDir })), source };
 }
 
 function dispatch(

@@ -68,6 +68,7 @@ export const errorStatus: Record<string, number> = {
   provider_error: 502,
   provider_unreachable: 504,
   store_unavailable: 503,
+  vault_unavailable: 500,
   mcp_discovery_failed: 502,
   mcp_pkce_unsupported: 502,
   mcp_registration_unavailable: 409,

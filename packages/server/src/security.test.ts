@@ -143,8 +143,14 @@ describe("PKCE (RFC 9700 §2.1.1, §4.5.3.1, §4.8)", () => {
     expect(params.get("code_challenge_method")).toBe("S256");
 
     const [flow] = (
-      await client.query<{ sealed_secrets: string }>(
-        "select sealed_secrets from x_oauth_flows where id = $1",
+      await client.query<{
+        sealed_secrets: string;
+        tenant_id: string;
+        user_id: string;
+        provider: string;
+        visibility: "user" | "workspace";
+      }>(
+        "select sealed_secrets, tenant_id, user_id, provider, visibility from x_oauth_flows where id = $1",
         [started.flowId],
       )
     ).rows;
@@ -153,8 +159,14 @@ describe("PKCE (RFC 9700 §2.1.1, §4.5.3.1, §4.8)", () => {
       dataKeys: dataKeysRepository(() => store.open()),
     });
     const { codeVerifier } = await vault.openJson<{ codeVerifier: string }>(
-      flowScope("acme", started.flowId),
-      flow?.sealed_secrets ?? "",
+      flowScope({
+        tenantId: flow!.tenant_id,
+        id: started.flowId,
+        userId: flow!.user_id,
+        provider: flow!.provider,
+        visibility: flow!.visibility,
+      }),
+      flow!.sealed_secrets,
     );
     expect(codeVerifier).toMatch(/^[\w-]{43,128}$/);
     expect(params.get("code_challenge")).toBe(

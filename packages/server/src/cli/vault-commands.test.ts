@@ -65,11 +65,7 @@ it("rotates every data key to the new key while 4 readers keep reading, losing n
     const rows = await db.select().from(connections);
     while (rotating) {
       const row = rows[Math.floor(Math.random() * rows.length)]!;
-      const credential = await openCredential(
-        vault,
-        { tenantId: row.tenantId, connectionId: row.id },
-        row.sealed,
-      );
+      const credential = await openCredential(vault, row);
       expect(credential).toMatchObject({
         accessToken: `token-${row.tenantId.slice("tenant-".length)}`,
       });

@@ -4,6 +4,7 @@ import { dataKeysRepository } from "../store/data-keys-repository";
 import { connections } from "../store/schema";
 import type { Store } from "../store/store";
 import { createVault, type KeyProvider, rotateDataKeys, summarizeKeyUsage } from "../vault";
+import { sealedTables, staleByTenant } from "./reseal";
 
 export type CommandContext = { store: Store; keys: KeyProvider; out: (line: string) => void };
 
@@ -25,9 +26,18 @@ export async function rotateCommand({ store, keys, out }: CommandContext): Promi
 }
 
 export async function statusCommand({ store, keys, out }: CommandContext): Promise<number> {
-  const counts = await dataKeysRepository(() => store.open()).countByKekVersion();
+  const dataKeys = dataKeysRepository(() => store.open());
+  const counts = await dataKeys.countByKekVersion();
   for (const [version, count] of Object.entries(counts)) out(`  ${version}: ${count} data keys`);
-  return reportUsage(summarizeKeyUsage(keys, counts), out);
+  const kekCode = reportUsage(summarizeKeyUsage(keys, counts), out);
+  const tables = sealedTables(await store.open(), createVault({ keys, dataKeys }));
+  let stale = 0;
+  for (const count of (await staleByTenant(tables)).values()) stale += count;
+  if (stale === 0) return kekCode;
+  out(
+    `${stale} values are not under their tenant's newest data key (xv1 values included): run x-vault rotate-data-keys.`,
+  );
+  return 1;
 }
 
 function reportUsage(
@@ -53,7 +63,15 @@ export async function checkCommand({ store, keys, out }: CommandContext): Promis
   let after = "";
   for (;;) {
     const page = await db
-      .select({ id: connections.id, tenantId: connections.tenantId, sealed: connections.sealed })
+      .select({
+        id: connections.id,
+        tenantId: connections.tenantId,
+        provider: connections.provider,
+        visibility: connections.visibility,
+        ownerKey: connections.ownerKey,
+        sealed: connections.sealed,
+        sealedEpoch: connections.sealedEpoch,
+      })
       .from(connections)
       .where(gt(connections.id, after))
       .orderBy(asc(connections.id))
@@ -62,7 +80,7 @@ export async function checkCommand({ store, keys, out }: CommandContext): Promis
     for (const row of page) {
       checked += 1;
       try {
-        await openCredential(vault, { tenantId: row.tenantId, connectionId: row.id }, row.sealed);
+        await openCredential(vault, row);
       } catch (error) {
         failed.push(`${row.id} (tenant ${row.tenantId}): ${(error as Error).message}`);
       }

@@ -4,17 +4,22 @@ import { pgliteStore } from "../store/pglite-store";
 import { postgresStore } from "../store/postgres-store";
 import type { Store } from "../store/store";
 import { envKeyProvider, parseKeyring, resolveKeyring } from "../vault";
+import { rotateDataKeysCommand } from "./rotate-data-keys";
 import { checkCommand, rotateCommand, statusCommand } from "./vault-commands";
 
-const USAGE = `Usage: x-vault <rotate|check|status> (--database-url URL | --pglite DIR) [--data-dir DIR]
+const USAGE = `Usage: x-vault <command> (--database-url URL | --pglite DIR) [--data-dir DIR]
 
-  rotate   re-wrap every tenant's data key under the newest key in X_VAULT_KEYS
-  check    verify that every sealed credential opens with the current keyring
-  status   count data keys per key version and say which old keys may be removed
+  rotate             re-wrap every tenant's data key under the newest key in X_VAULT_KEYS
+  rotate-data-keys   give every tenant a new data key, re-seal every value under it (xv1
+                     values become xv2), then retire the old data keys; resumable
+  check              verify that every sealed credential opens with the current keyring
+  status             count data keys per key version, say which old keys may be removed and
+                     how many values are not yet under their tenant's newest data key
 
 Keys come from X_VAULT_KEYS ("v2:<base64>,v1:<base64>", newest first); without it, from the
 development keyring in --data-dir. --database-url defaults to DATABASE_URL. PGlite data can be
-opened by one process at a time: stop the server first. PostgreSQL needs no downtime.`;
+opened by one process at a time: stop the server first. PostgreSQL needs no downtime;
+rotate-data-keys then waits about a minute, twice, for running servers to catch up.`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -27,9 +32,13 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
     },
   });
-  const command = { rotate: rotateCommand, check: checkCommand, status: statusCommand }[
-    positionals[0] ?? ""
-  ];
+  const commands = {
+    rotate: rotateCommand,
+    "rotate-data-keys": rotateDataKeysCommand,
+    check: checkCommand,
+    status: statusCommand,
+  };
+  const command = commands[(positionals[0] ?? "") as keyof typeof commands];
   if (values.help || !command) {
     console.log(USAGE);
     return values.help ? 0 : 2;

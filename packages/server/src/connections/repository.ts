@@ -3,7 +3,7 @@ import { newId } from "../oauth/random";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
-import { type Credential, sealCredential } from "./credential";
+import { type Credential, newSealedEpoch, sealCredential } from "./credential";
 
 export type Visibility = "user" | "workspace";
 
@@ -84,8 +84,8 @@ export function listVisibleConnections(
 
 /**
  * Creates the connection, or updates the one that key already names (a reconnect never makes a
- * duplicate). The credential is sealed for the row id it is stored under, so when a concurrent
- * connect wins the insert, we seal again for the winner's id.
+ * duplicate). The credential is sealed for the row id and a new epoch it is stored with, so when
+ * a concurrent connect wins the insert, we seal again for the winner's id.
  */
 export async function saveConnection(
   db: Database,
@@ -95,9 +95,17 @@ export async function saveConnection(
   for (let attempt = 0; attempt < 3; attempt++) {
     const previous = await findConnectionByKey(db, input);
     const id = previous?.id ?? newId();
+    const sealedEpoch = newSealedEpoch();
     const sealed = await sealCredential(
       vault,
-      { tenantId: input.tenantId, connectionId: id },
+      {
+        tenantId: input.tenantId,
+        id,
+        provider: input.provider,
+        visibility: input.visibility,
+        ownerKey: ownerKeyOf(input),
+        sealedEpoch,
+      },
       input.credential,
     );
     const now = new Date();
@@ -118,6 +126,7 @@ export async function saveConnection(
       leaseOwner: null,
       leaseExpiresAt: null,
       sealed,
+      sealedEpoch,
       updatedAt: now,
     };
     if (previous) {

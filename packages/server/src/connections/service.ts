@@ -189,11 +189,7 @@ async function revokeAtProvider(runtime: Runtime, row: ConnectionRow): Promise<b
   if (provider?.kind !== "oauth2" || !provider.revocationEndpoint) return false;
   // Another issuer than the one that granted it never sees the token, not even to revoke it.
   if (row.issuer !== null && row.issuer !== issuerOf(provider)) return false;
-  const credential = await openCredential(
-    runtime.vault,
-    { tenantId: row.tenantId, connectionId: row.id },
-    row.sealed,
-  );
+  const credential = await openCredential(runtime.vault, row);
   if (credential.type !== "oauth2") return false;
   const token = credential.refreshToken ?? credential.accessToken;
   const as = authorizationServerOf(provider);

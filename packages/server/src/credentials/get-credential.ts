@@ -101,11 +101,7 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
 
   async function fresh(row: ConnectionRow, forceRefresh: boolean): Promise<Cached> {
     if (row.status !== "active") throw new ReauthRequiredError(row.provider);
-    const credential = await openCredential(
-      runtime.vault,
-      { tenantId: row.tenantId, connectionId: row.id },
-      row.sealed,
-    );
+    const credential = await openCredential(runtime.vault, row);
     if (credential.type === "secret") {
       return {
         result: { type: "secret", connectionId: row.id, secret: credential.secret },

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { type Credential, sealCredential } from "../connections/credential";
+import { type Credential, newSealedEpoch, sealCredential } from "../connections/credential";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
@@ -51,16 +51,14 @@ export async function commitRefresh(
   schedule: Schedule,
   owner: string,
 ): Promise<ConnectionRow | undefined> {
-  const sealed = await sealCredential(
-    vault,
-    { tenantId: leased.tenantId, connectionId: leased.id },
-    credential,
-  );
+  const sealedEpoch = newSealedEpoch();
+  const sealed = await sealCredential(vault, { ...leased, sealedEpoch }, credential);
   const now = new Date();
   const [committed] = await db
     .update(connections)
     .set({
       sealed,
+      sealedEpoch,
       expiresAt:
         credential.type === "oauth2" && credential.expiresAt
           ? new Date(credential.expiresAt)

@@ -84,11 +84,7 @@ async function refreshHoldingLease(
 ): Promise<Refreshed> {
   const db = await runtime.db();
   const owner = runtime.instanceId;
-  const credential = await openCredential(
-    runtime.vault,
-    { tenantId: leased.tenantId, connectionId: leased.id },
-    leased.sealed,
-  );
+  const credential = await openCredential(runtime.vault, leased);
   if (credential.type !== "oauth2" || !credential.refreshToken) {
     return failAuth(runtime, leased, provider.name);
   }
@@ -149,11 +145,7 @@ async function failAuth(
 
 async function opened(runtime: Runtime, row: ConnectionRow): Promise<Refreshed> {
   if (row.status !== "active") throw new ReauthRequiredError(row.provider);
-  const credential = await openCredential(
-    runtime.vault,
-    { tenantId: row.tenantId, connectionId: row.id },
-    row.sealed,
-  );
+  const credential = await openCredential(runtime.vault, row);
   if (credential.type !== "oauth2") throw new ReauthRequiredError(row.provider);
   return { row, credential };
 }

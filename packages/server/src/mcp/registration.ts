@@ -74,11 +74,16 @@ export function clientMetadata(input: {
 
 type SealedSecrets = { clientSecret?: string; registrationAccessToken?: string };
 
-const registrationScope = (id: string) => ({
-  // Registrations belong to the kit, not to a tenant: one reserved scope seals them all.
-  tenantId: "_kit",
-  recordId: id,
+/** Registrations belong to the kit, not to a tenant: one reserved tenant seals them all. */
+export const REGISTRATIONS_TENANT = "_kit";
+
+// The issuer and redirect URI are bound too: a row relabelled to another issuer does not open,
+// so its client secret is never sent there.
+export const registrationScope = (row: { id: string; issuer: string; redirectUri: string }) => ({
+  tenantId: REGISTRATIONS_TENANT,
+  recordId: row.id,
   purpose: "registration",
+  bindings: [row.issuer, row.redirectUri],
 });
 
 export async function findRegistration(
@@ -96,7 +101,7 @@ export async function findRegistration(
       ),
     );
   if (!row) return null;
-  const secrets = await vault.openJson<SealedSecrets>(registrationScope(row.id), row.sealed);
+  const secrets = await vault.openJson<SealedSecrets>(registrationScope(row), row.sealed);
   return {
     method: "dynamic",
     clientId: row.clientId,
@@ -114,7 +119,7 @@ export async function saveRegistration(
   registrationAccessToken?: string,
 ): Promise<void> {
   const id = newId();
-  const sealed = await vault.sealJson(registrationScope(id), {
+  const sealed = await vault.sealJson(registrationScope({ id, ...key }), {
     ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
     ...(registrationAccessToken ? { registrationAccessToken } : {}),
   } satisfies SealedSecrets);

@@ -152,10 +152,7 @@ async function exchangeAndSave(
   const as = authorizationServerOf(provider);
   const client = clientOf(provider);
   const callbackParameters = oauth.validateAuthResponse(as, client, input.callbackUrl, input.state);
-  const secrets = await vault.openJson<FlowSecrets>(
-    flowScope(flow.tenantId, flow.id),
-    flow.sealedSecrets,
-  );
+  const secrets = await vault.openJson<FlowSecrets>(flowScope(flow), flow.sealedSecrets);
   const response = await oauth.authorizationCodeGrantRequest(
     as,
     client,

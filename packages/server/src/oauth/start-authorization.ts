@@ -2,6 +2,7 @@ import * as oauth from "oauth4webapi";
 import { ConnectionsError } from "../errors";
 import type { Identity } from "../identity";
 import type { OAuthProvider } from "../providers/types";
+import type { OAuthFlowRow } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { issuerOf } from "./authorization-server";
@@ -24,8 +25,16 @@ export type StartAuthorizationInput = {
 
 export type FlowSecrets = { codeVerifier: string | null; oidcNonce: string | null };
 
-export function flowScope(tenantId: string, flowId: string) {
-  return { tenantId, recordId: flowId, purpose: "flow" };
+/** A flow's secrets open only for its tenant, row, user, provider and visibility. */
+export function flowScope(
+  flow: Pick<OAuthFlowRow, "tenantId" | "id" | "userId" | "provider" | "visibility">,
+) {
+  return {
+    tenantId: flow.tenantId,
+    recordId: flow.id,
+    purpose: "flow",
+    bindings: [flow.provider, flow.visibility, flow.userId],
+  };
 }
 
 export async function startAuthorization(
@@ -75,7 +84,16 @@ export async function startAuthorization(
     tokenEndpoint: provider.tokenEndpoint,
     redirectUri,
     messageNonce,
-    sealedSecrets: await vault.sealJson(flowScope(identity.tenantId, flowId), secrets),
+    sealedSecrets: await vault.sealJson(
+      flowScope({
+        tenantId: identity.tenantId,
+        id: flowId,
+        userId: identity.userId,
+        provider: provider.name,
+        visibility: input.visibility,
+      }),
+      secrets,
+    ),
     expiresAt: new Date(Date.now() + FLOW_LIFETIME_MS),
   });
   return { authorizeUrl: url.toString(), flowId, nonce: messageNonce };

@@ -1,18 +1,35 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 };
 
-/** One wrapped data key per tenant: envelope encryption's middle layer. */
-export const dataKeys = pgTable("x_data_keys", {
-  tenantId: text("tenant_id").primaryKey(),
-  kekVersion: text("kek_version").notNull(),
-  wrapped: text("wrapped").notNull(),
-  ...timestamps,
-});
+/**
+ * A tenant's wrapped data keys: envelope encryption's middle layer. One version, except while a
+ * data-key rotation (`x-vault rotate-data-keys`) re-seals the tenant's values: the newest seals,
+ * the older ones only open until the rotation retires them.
+ */
+export const dataKeys = pgTable(
+  "x_data_keys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    version: integer("version").notNull().default(1),
+    kekVersion: text("kek_version").notNull(),
+    wrapped: text("wrapped").notNull(),
+    ...timestamps,
+  },
+  (table) => [primaryKey({ columns: [table.tenantId, table.version] })],
+);
 
 export const connections = pgTable(
   "x_connections",
@@ -42,6 +59,9 @@ export const connections = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     // The sealed credential: tokens or secret, AES-256-GCM under the tenant's data key.
     sealed: text("sealed").notNull(),
+    // Random, new with every write of `sealed` and bound into it (xv2): an older sealed value of
+    // this row put back alone does not open. "" for rows sealed as xv1, which did not bind it.
+    sealedEpoch: text("sealed_epoch").notNull().default(""),
     revision: integer("revision").notNull().default(1),
     // Refresh runs single-flight across instances: whoever holds the lease refreshes, and only
     // the owner releases it; an expired lease may be taken over.

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openCredential } from "../connections/credential";
 import {
   findConnectionById,
   listVisibleConnections,
@@ -73,6 +74,11 @@ export function describeStore(
       expect(second.created).toBe(false);
       expect(second.row.id).toBe(first.row.id);
       expect(second.row.revision).toBe(first.row.revision + 1);
+      // Each write of the sealed value comes with a new epoch, bound into it.
+      expect(first.row.sealedEpoch).toMatch(/^[\w-]{16}$/);
+      expect(second.row.sealedEpoch).not.toBe(first.row.sealedEpoch);
+      expect(second.row.sealed).toMatch(/^xv2\.1\./);
+      expect(await openCredential(vault(), second.row)).toMatchObject(tokens(2));
       expect(await listVisibleConnections(database, { tenantId: "acme" })).toHaveLength(1);
     });
 
@@ -87,11 +93,8 @@ export function describeStore(
       );
       const rows = await listVisibleConnections(database, { tenantId: "acme" });
       expect(rows).toHaveLength(1);
-      const opened = await sealer.openJson<{ accessToken: string }>(
-        { tenantId: "acme", recordId: rows[0]!.id, purpose: "credential" },
-        rows[0]!.sealed,
-      );
-      expect(opened.accessToken).toMatch(/^sbx_at_contract_\d$/);
+      const opened = await openCredential(sealer, rows[0]!);
+      expect(opened.type === "oauth2" && opened.accessToken).toMatch(/^sbx_at_contract_\d$/);
     });
 
     it("shows users their own connections and the tenant's workspace ones, nobody else's", async () => {
@@ -118,13 +121,11 @@ export function describeStore(
       const won = await commitRefresh(database, sealer, row, tokens(2), schedule, "a");
       const lost = await commitRefresh(database, sealer, row, tokens(3), schedule, "b");
       expect(won?.revision).toBe(row.revision + 1);
+      expect(won?.sealedEpoch).not.toBe(row.sealedEpoch);
       expect(lost).toBeUndefined();
       const stored = await findConnectionById(database, row.id);
-      const opened = await sealer.openJson<{ accessToken: string }>(
-        { tenantId: "acme", recordId: row.id, purpose: "credential" },
-        stored!.sealed,
-      );
-      expect(opened.accessToken).toBe("sbx_at_contract_2");
+      const opened = await openCredential(sealer, stored!);
+      expect(opened.type === "oauth2" && opened.accessToken).toBe("sbx_at_contract_2");
     });
 
     it("one racer gets the refresh lease; only its owner releases it; an expired one is taken over", async () => {

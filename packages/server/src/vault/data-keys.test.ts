@@ -34,6 +34,24 @@ describe("checkKeyring", () => {
     ).resolves.toBeUndefined();
   });
 
+  it("fails at start when the keyring has the right label but another key, saying what to restore", async () => {
+    const dataKeys = memoryDataKeys();
+    await createVault({ keys: envKeyProvider(parseKeyring(entry("v1"))), dataKeys }).seal(
+      { tenantId: "t1", recordId: "r" },
+      "x",
+    );
+    const error = await checkKeyring(
+      envKeyProvider(parseKeyring(entry("v1"))),
+      dataKeys,
+      "X_VAULT_KEYS",
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(VaultKeyMissingError);
+    expect((error as VaultKeyMissingError).versions).toEqual(["v1"]);
+    expect((error as Error).message).toBe(
+      "the keyring's key-encryption key v1 does not unwrap the stored data keys: X_VAULT_KEYS is not the keyring this database was sealed with. Restore that keyring before starting; a new one cannot open the credentials already stored",
+    );
+  });
+
   it("passes on an empty store", async () => {
     await expect(
       checkKeyring(envKeyProvider(parseKeyring(entry("v1"))), memoryDataKeys()),

@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -37,9 +46,31 @@ describe("devKeyring", () => {
     expect(readdirSync(join(dir, "nested"))).toEqual([DEV_KEYRING_FILE]);
   });
 
-  it("fails, naming the file, when the file is not a valid keyring", async () => {
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(join(dir, DEV_KEYRING_FILE), "v1:short");
+  it("makes the folder private (0700) even when it already exists", () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const data = join(dir, "data");
+    mkdirSync(data, { mode: 0o755 });
+    chmodSync(data, 0o755);
+    devKeyring({ dir: data });
+    expect(statSync(data).mode & 0o777).toBe(0o700);
+    chmodSync(data, 0o755);
+    devKeyring({ dir: data });
+    expect(statSync(data).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuses a keyring file that other users can read, saying how to fix it", () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    devKeyring({ dir });
+    const path = join(dir, DEV_KEYRING_FILE);
+    chmodSync(path, 0o644);
+    expect(() => devKeyring({ dir })).toThrow(VaultConfigError);
+    expect(() => devKeyring({ dir })).toThrow(
+      `${path} can be read by other users (mode 644); make it private with \`chmod 600 ${path}\``,
+    );
+  });
+
+  it("fails, naming the file, when the file is not a valid keyring", () => {
+    writeFileSync(join(dir, DEV_KEYRING_FILE), "v1:short", { mode: 0o600 });
     expect(() => devKeyring({ dir })).toThrow(
       new RegExp(`${DEV_KEYRING_FILE} entry 1 \\(v1\\) is not valid base64`),
     );
@@ -57,14 +88,34 @@ describe("resolveKeyring", () => {
     expect(existsSync(join(dir, DEV_KEYRING_FILE))).toBe(false);
   });
 
-  it("throws in production without X_VAULT_KEYS, and writes no file", () => {
-    expect(() => resolveKeyring({ env: { NODE_ENV: "production" }, dir })).toThrow(
-      VaultConfigError,
+  it.each(["production", "Production", "prod", "staging", ""])(
+    "refuses without X_VAULT_KEYS when NODE_ENV is %j, and writes no file",
+    (nodeEnv) => {
+      const resolve = () => resolveKeyring({ env: { NODE_ENV: nodeEnv }, dir });
+      expect(resolve).toThrow(VaultConfigError);
+      expect(resolve).toThrow(
+        `X_VAULT_KEYS is required when NODE_ENV is ${JSON.stringify(nodeEnv)}: set it to`,
+      );
+      expect(existsSync(join(dir, DEV_KEYRING_FILE))).toBe(false);
+    },
+  );
+
+  it("refuses an existing development keyring under any other NODE_ENV too", () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    devKeyring({ dir });
+    expect(() => resolveKeyring({ env: { NODE_ENV: "staging" }, dir })).toThrow(VaultConfigError);
+  });
+
+  it("uses the development keyring under another NODE_ENV only with X_VAULT_DEV_KEYRING=1, saying so", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const keyring = resolveKeyring({ env: { NODE_ENV: "staging", X_VAULT_DEV_KEYRING: "1" }, dir });
+    expect(keyHex(resolveKeyring({ env: {}, dir }))).toBe(keyHex(keyring));
+    expect(warn.mock.calls.flat().join("\n")).toContain(
+      "X_VAULT_DEV_KEYRING=1: using the DEVELOPMENT keyring",
     );
-    expect(() => resolveKeyring({ env: { NODE_ENV: "production" }, dir })).toThrow(
-      /^X_VAULT_KEYS is required in production/,
-    );
-    expect(existsSync(join(dir, DEV_KEYRING_FILE))).toBe(false);
+    expect(() =>
+      resolveKeyring({ env: { NODE_ENV: "staging", X_VAULT_DEV_KEYRING: "true" }, dir }),
+    ).toThrow(VaultConfigError);
   });
 
   it("does not fall back when X_VAULT_KEYS is set but invalid or empty", () => {
@@ -77,10 +128,12 @@ describe("resolveKeyring", () => {
     expect(existsSync(join(dir, DEV_KEYRING_FILE))).toBe(false);
   });
 
-  it("uses the development keyring outside production", () => {
+  it("uses the development keyring when NODE_ENV is unset, development or test", () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const keyring = resolveKeyring({ env: {}, dir });
-    expect(keyHex(resolveKeyring({ env: { NODE_ENV: "test" }, dir }))).toBe(keyHex(keyring));
+    for (const NODE_ENV of ["development", "test"]) {
+      expect(keyHex(resolveKeyring({ env: { NODE_ENV }, dir }))).toBe(keyHex(keyring));
+    }
     expect(existsSync(join(dir, DEV_KEYRING_FILE))).toBe(true);
   });
 });

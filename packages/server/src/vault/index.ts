@@ -1,7 +1,10 @@
+export { SEALING_KEY_MAX_AGE_MS } from "./data-key-cache";
+export { addDataKeyVersions, retireOldDataKeys } from "./data-key-rotation";
 export {
   checkKeyring,
   type DataKeyRepository,
   dataKeyContext,
+  type TenantDataKeys,
   type WrappedDataKey,
 } from "./data-keys";
 export { DEV_KEYRING_FILE, devKeyring, resolveKeyring } from "./dev-keyring";

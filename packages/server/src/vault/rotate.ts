@@ -26,6 +26,7 @@ export type RotationResult = KeyUsage & { rewrapped: number };
  * Re-wraps every data key not under the newest key-encryption key. The data keys themselves
  * do not change, so sealed values and every server's cache stay valid throughout; each row is
  * replaced by compare-and-set, so concurrent rotations and restarts after a crash are safe.
+ * New data keys are a data-key rotation's job (`x-vault rotate-data-keys`).
  */
 export async function rotateDataKeys({
   keys,
@@ -58,12 +59,13 @@ async function rewrapDataKey(
   dataKeys: DataKeyRepository,
   row: WrappedDataKey,
 ): Promise<boolean> {
-  const next = await wrapDataKey(keys, row.tenantId, await unwrapDataKey(keys, row));
+  const next = await wrapDataKey(keys, row.tenantId, row.version, await unwrapDataKey(keys, row));
   return dataKeys.replace(row.tenantId, row.kekVersion, next);
 }
 
 function rowIdentity(row: WrappedDataKey): string {
-  return `${row.tenantId}\u0000${row.kekVersion}\u0000${Buffer.from(row.wrapped).toString("base64")}`;
+  const wrapped = Buffer.from(row.wrapped).toString("base64");
+  return `${row.tenantId}\u0000${row.version}\u0000${row.kekVersion}\u0000${wrapped}`;
 }
 
 export function summarizeKeyUsage(

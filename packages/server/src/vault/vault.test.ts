@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { createDataKey } from "./data-keys";
 import { VaultOpenError, VaultUsageError } from "./errors";
 import { envKeyProvider } from "./key-provider";
 import { parseKeyring } from "./keyring";
-import { countingDataKeys, memoryDataKeys } from "./memory-data-keys";
+import { countingDataKeys, memoryDataKeys, rowKey } from "./memory-data-keys";
 import { formatSealed, parseSealed } from "./seal";
 import { createVault } from "./vault";
 
@@ -55,22 +56,22 @@ describe("createVault", () => {
     const dataKeys = memoryDataKeys();
     const vault = createVault({ keys, dataKeys, cacheSize: 0 });
     const sealed = await vault.seal(alice, "secret");
-    const aliceRow = dataKeys.rows.get("tenant-a")!;
-    dataKeys.rows.set("tenant-b", { ...aliceRow, tenantId: "tenant-b" });
+    const aliceRow = dataKeys.rows.get(rowKey("tenant-a", 1))!;
+    dataKeys.rows.set(rowKey("tenant-b", 1), { ...aliceRow, tenantId: "tenant-b" });
     await openError(vault.open({ ...alice, tenantId: "tenant-b" }, sealed));
   });
 
   it("fails to open when any bit of the nonce, ciphertext or tag is flipped", async () => {
     const vault = createVault({ keys, dataKeys: memoryDataKeys() });
     const sealed = await vault.seal(alice, "a token of some length");
-    const box = parseSealed(sealed)!;
+    const { box } = parseSealed(sealed)!;
     expect(box.length).toBe(12 + 22 + 16);
     let failures = 0;
     for (let position = 0; position < box.length; position += 1) {
       for (let bit = 0; bit < 8; bit += 1) {
         const flipped = Buffer.from(box);
         flipped[position]! ^= 1 << bit;
-        const error = await openError(vault.open(alice, formatSealed(flipped)));
+        const error = await openError(vault.open(alice, formatSealed(1, flipped)));
         expect(error.message).not.toContain("a token");
         failures += 1;
       }
@@ -81,11 +82,14 @@ describe("createVault", () => {
   it("rejects truncated, extended and foreign formats", async () => {
     const vault = createVault({ keys, dataKeys: memoryDataKeys() });
     const sealed = await vault.seal(alice, "secret");
-    const box = parseSealed(sealed)!;
-    await openError(vault.open(alice, formatSealed(box.subarray(0, -1))));
-    await openError(vault.open(alice, formatSealed(Buffer.concat([box, Buffer.from([0])]))));
-    for (const bad of ["secret", `xv2${sealed.slice(3)}`, sealed.slice(0, -1), ""]) {
-      await openError(vault.open(alice, bad));
+    const { box } = parseSealed(sealed)!;
+    await openError(vault.open(alice, formatSealed(1, box.subarray(0, -1))));
+    await openError(vault.open(alice, formatSealed(1, Buffer.concat([box, Buffer.from([0])]))));
+    for (const bad of ["secret", `xv3${sealed.slice(3)}`, sealed.slice(0, -1), ""]) {
+      const error = await openError(vault.open(alice, bad));
+      if (bad !== sealed.slice(0, -1)) {
+        expect(error.message).toBe("sealed value is not in the xv2 (or xv1) format");
+      }
     }
   });
 
@@ -119,7 +123,7 @@ describe("createVault", () => {
     const vault = createVault({ keys, dataKeys });
     const sealed = await createVault({ keys, dataKeys: memoryDataKeys() }).seal(alice, "x");
     const error = await openError(vault.open(alice, sealed));
-    expect(error.message).toContain("the tenant has no data key");
+    expect(error.message).toContain("the tenant has no data key version 1");
     expect(dataKeys.rows.size).toBe(0);
   });
 
@@ -172,5 +176,18 @@ describe("createVault", () => {
         `value ${index}`,
       );
     }
+  });
+
+  it("seals under a newer data key once sealingKeyMaxAgeMs has passed, and still opens the older", async () => {
+    const dataKeys = memoryDataKeys();
+    const vault = createVault({ keys, dataKeys, sealingKeyMaxAgeMs: 50 });
+    const before = await vault.seal(alice, "before");
+    await createDataKey(keys, dataKeys, alice.tenantId, 2);
+    expect(await vault.seal(alice, "soon after")).toMatch(/^xv2\.1\./);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const after = await vault.seal(alice, "after");
+    expect(after).toMatch(/^xv2\.2\./);
+    expect(await vault.openText(alice, before)).toBe("before");
+    expect(await vault.openText(alice, after)).toBe("after");
   });
 });

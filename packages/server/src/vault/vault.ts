@@ -2,16 +2,25 @@ import { dataKeyCache } from "./data-key-cache";
 import type { DataKeyRepository } from "./data-keys";
 import { VaultOpenError, VaultUsageError } from "./errors";
 import type { KeyProvider } from "./key-provider";
-import { openRecord, type SealScope, sealRecord } from "./seal";
+import {
+  FORMAT_VERSION,
+  LEGACY_FORMAT_VERSION,
+  openRecord,
+  parseSealed,
+  type SealScope,
+  sealRecord,
+} from "./seal";
 
-/** Where a sealed value belongs: it opens only for the same tenant, record and purpose. */
+/** Where a sealed value belongs: it opens only for the same tenant, record, purpose and bindings. */
 export type VaultScope = SealScope;
 
 export type VaultOptions = {
   keys: KeyProvider;
   dataKeys: DataKeyRepository;
-  /** Tenants whose unwrapped data key stays in memory (default 1,000). */
+  /** Tenants whose unwrapped data keys stay in memory (default 1,000). */
   cacheSize?: number;
+  /** How long the newest data key seals before it is looked up again (default 60 s). */
+  sealingKeyMaxAgeMs?: number;
 };
 
 export type Vault = {
@@ -24,21 +33,42 @@ export type Vault = {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export function createVault({ keys, dataKeys, cacheSize }: VaultOptions): Vault {
-  const dataKeysByTenant = dataKeyCache({ keys, dataKeys, cacheSize });
+export function createVault({
+  keys,
+  dataKeys,
+  cacheSize,
+  sealingKeyMaxAgeMs,
+}: VaultOptions): Vault {
+  const dataKeysByTenant = dataKeyCache({ keys, dataKeys, cacheSize, sealingKeyMaxAgeMs });
 
+  // A warm seal or open awaits nothing but its own promise: the cache is asked synchronously.
   const seal = async (scope: VaultScope, plaintext: Uint8Array | string) => {
     assertScope(scope);
     const bytes = toBytes(plaintext);
-    return sealRecord(await dataKeysByTenant.forSealing(scope.tenantId), scope, bytes);
+    const dataKey =
+      dataKeysByTenant.recallForSealing(scope.tenantId) ??
+      (await dataKeysByTenant.forSealing(scope.tenantId));
+    return sealRecord(dataKey, scope, bytes);
   };
 
   const open = async (scope: VaultScope, sealed: string) => {
     assertScope(scope);
-    const dataKey = await dataKeysByTenant.forOpening(scope.tenantId);
-    if (dataKey === null)
-      throw new VaultOpenError("sealed value does not open: the tenant has no data key");
-    return openRecord(dataKey, scope, sealed);
+    const parts = parseSealed(sealed);
+    if (parts === null) {
+      throw new VaultOpenError(
+        `sealed value is not in the ${FORMAT_VERSION} (or ${LEGACY_FORMAT_VERSION}) format`,
+      );
+    }
+    const { tenantId } = scope;
+    const dataKey =
+      dataKeysByTenant.recallForOpening(tenantId, parts.dataKeyVersion) ??
+      (await dataKeysByTenant.forOpening(tenantId, parts.dataKeyVersion));
+    if (dataKey === null) {
+      throw new VaultOpenError(
+        `sealed value does not open: the tenant has no data key version ${parts.dataKeyVersion} (never created, or retired by a data-key rotation)`,
+      );
+    }
+    return openRecord(dataKey, scope, parts);
   };
 
   const openText = async (scope: VaultScope, sealed: string) => {
@@ -66,13 +96,24 @@ export function createVault({ keys, dataKeys, cacheSize }: VaultOptions): Vault 
 }
 
 function assertScope(scope: VaultScope): void {
-  for (const field of ["tenantId", "recordId"] as const) {
-    if (typeof scope?.[field] !== "string" || scope[field] === "") {
-      throw new VaultUsageError(`scope.${field} must be a non-empty string`);
-    }
+  if (typeof scope?.tenantId !== "string" || scope.tenantId === "") {
+    throw new VaultUsageError("scope.tenantId must be a non-empty string");
+  }
+  if (typeof scope.recordId !== "string" || scope.recordId === "") {
+    throw new VaultUsageError("scope.recordId must be a non-empty string");
   }
   if (scope.purpose !== undefined && typeof scope.purpose !== "string") {
     throw new VaultUsageError("scope.purpose must be a string when given");
+  }
+  if (scope.bindings !== undefined) {
+    if (!Array.isArray(scope.bindings)) {
+      throw new VaultUsageError("scope.bindings must be an array of strings when given");
+    }
+    for (const binding of scope.bindings) {
+      if (typeof binding !== "string") {
+        throw new VaultUsageError("scope.bindings must be an array of strings when given");
+      }
+    }
   }
 }
 
