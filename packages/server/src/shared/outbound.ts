@@ -102,14 +102,14 @@ export async function readLimited(
   response: Response,
   maxBytes: number,
   origin: string,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get("content-length") ?? 0);
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw tooLarge(origin, maxBytes);
   }
   const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array();
+  if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
