@@ -1,4 +1,5 @@
 import { postgresStore } from "@x/server";
+import postgres from "postgres";
 import { createScratchDatabase } from "../e2e/support/scratch-database";
 import { API_KEY_PROVIDER, addSecretConnections, createHost } from "./support/host";
 import { type Measure, measure, median } from "./support/measure";
@@ -10,11 +11,13 @@ const PER_BATCH = 200;
  * `getCredential()` with nothing cached, on the real PostgreSQL: every call names a user read for
  * the first time, so each one finds the row (Drizzle over postgres.js) and opens the sealed
  * secret (the tenant's data key is warm after the first). The baseline is the same row by the
- * same unique index through the same postgres.js pool, as a raw tagged-template SELECT.
+ * same unique index through a postgres.js pool of the same size (the kit's own is sealed inside
+ * its store), as a raw tagged-template SELECT.
  */
 export async function credentialColdPostgres(): Promise<Measure[]> {
   const database = createScratchDatabase();
   const store = postgresStore({ url: database.url, max: 4 });
+  const sql = postgres(database.url, { max: 4, onnotice: () => {} });
   const { connections, app } = createHost({ store });
   try {
     await connections.ready();
@@ -39,7 +42,7 @@ export async function credentialColdPostgres(): Promise<Measure[]> {
       coldSamples.push(Number(process.hrtime.bigint() - started) / 1_000 / slice.length);
       started = process.hrtime.bigint();
       for (const userId of slice) {
-        await store.sql`select * from x_connections where tenant_id = ${"acme"} and provider = ${API_KEY_PROVIDER} and visibility = ${"user"} and owner_key = ${userId}`;
+        await sql`select * from x_connections where tenant_id = ${"acme"} and provider = ${API_KEY_PROVIDER} and visibility = ${"user"} and owner_key = ${userId}`;
       }
       rawSamples.push(Number(process.hrtime.bigint() - started) / 1_000 / slice.length);
     }
@@ -54,6 +57,7 @@ export async function credentialColdPostgres(): Promise<Measure[]> {
     ];
   } finally {
     await connections.close();
+    await sql.end();
     database.drop();
   }
 }

@@ -1,4 +1,5 @@
 import { postgresStore } from "@x/server";
+import postgres from "postgres";
 import { createScratchDatabase } from "../e2e/support/scratch-database";
 import { createHost } from "./support/host";
 import { type Measure, measure, median } from "./support/measure";
@@ -19,10 +20,11 @@ const ROUNDS = 5;
 export async function workerTick(): Promise<Measure[]> {
   const database = createScratchDatabase();
   const store = postgresStore({ url: database.url, max: 6 });
+  const sql = postgres(database.url, { max: 2, onnotice: () => {} });
   const { connections } = createHost({ store, settings: { worker: { batchSize: MANY } } });
   try {
     await connections.ready();
-    await store.sql.begin(async (transaction) => {
+    await sql.begin(async (transaction) => {
       // Replica mode skips the change-notify trigger: 100,000 NOTIFYs are not what is measured.
       await transaction.unsafe("set local session_replication_role = replica");
       await transaction.unsafe(`
@@ -32,10 +34,10 @@ export async function workerTick(): Promise<Measure[]> {
                'user', 'user-' || n, 'user-' || n, 'xv1.never-opened', now() + interval '1 day'
         from generate_series(1, ${ROWS}) as n`);
     });
-    await store.sql.unsafe("vacuum analyze x_connections");
+    await sql.unsafe("vacuum analyze x_connections");
 
     const tick = async (due: number) => {
-      await store.sql`update x_connections set next_refresh_at = now() - interval '1 minute'
+      await sql`update x_connections set next_refresh_at = now() - interval '1 minute'
         where id between 'bench-000001' and ${`bench-${String(due).padStart(6, "0")}`}`;
       const started = performance.now();
       const report = await connections.worker.tick();
@@ -64,6 +66,7 @@ export async function workerTick(): Promise<Measure[]> {
     ];
   } finally {
     await connections.close();
+    await sql.end();
     database.drop();
   }
 }

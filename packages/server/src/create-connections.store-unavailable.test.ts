@@ -1,9 +1,9 @@
 import { createServer } from "node:net";
 import { type McpSandbox, type Sandbox, startMcpSandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ConnectionsError } from "./errors";
-import { mcp } from "./mcp/provider";
-import { postgresStore } from "./store/postgres-store";
+import { mcp, mcpAuthProvider, mcpServerUrl, mcpTransport } from "./mcp";
+import { ConnectionsError } from "./shared/errors";
+import { createPostgresStore } from "./store/postgres-store";
 import { connectThroughSandbox, createHost, sandboxAttio } from "./testing/harness";
 import { type OutageProxy, outageProxy } from "./testing/outage-proxy";
 import { createScratchDatabase } from "./testing/postgres";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   mcpSandbox = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
   unreachable = `http://127.0.0.1:${await closedPort()}`;
   host = createHost({
-    store: postgresStore({ url: proxy.url, max: 2 }),
+    store: createPostgresStore({ url: proxy.url, max: 2 }),
     sandboxUrl: sandbox.url,
     providers: [
       sandboxAttio(sandbox.url, { apiOrigins: [sandbox.url, unreachable] }),
@@ -71,11 +71,11 @@ it("while the database is away, every method that reads it throws ConnectionsErr
       disconnect: () => connections.disconnect(connection!.id),
       webhookDeliveries: () => connections.webhookDeliveries(),
       "mcpAuthProvider's tokens": async () =>
-        connections.mcpAuthProvider({ ...bob, provider: "tasks" }).tokens(),
+        mcpAuthProvider(connections, { ...bob, provider: "tasks" }).tokens(),
       "mcpAuthProvider of a server added at run time": async () =>
-        connections.mcpAuthProvider({ ...bob, provider: "added" }).tokens(),
-      mcpTransport: () => connections.mcpTransport({ ...bob, provider: "added" }),
-      mcpServerUrl: () => connections.mcpServerUrl({ ...bob, provider: "added" }),
+        mcpAuthProvider(connections, { ...bob, provider: "added" }).tokens(),
+      mcpTransport: () => mcpTransport(connections, { ...bob, provider: "added" }),
+      mcpServerUrl: () => mcpServerUrl(connections, { ...bob, provider: "added" }),
     };
     const thrown: Record<string, unknown> = {};
     for (const [name, call] of Object.entries(calls)) {

@@ -1,14 +1,14 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConnectionRequiredError } from "./errors";
-import { pgliteStore } from "./store/pglite-store";
+import { ConnectionRequiredError } from "./shared/errors";
+import { createPgliteStore } from "./store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT } from "./testing/harness";
 import { encodingsOf, SANDBOX_TOKEN_MARKERS } from "./testing/token-encodings";
 
 let sandbox: Sandbox;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {

@@ -6,8 +6,8 @@ import { type Sandbox, startSandbox } from "@x/sandbox";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createConnections } from "./create-connections";
-import { ConnectionsError } from "./errors";
 import { secret } from "./providers/secret";
+import { ConnectionsError } from "./shared/errors";
 import {
   asUser,
   connectThroughSandbox,

@@ -1,21 +1,13 @@
-export type { Connection } from "./connections/view";
-export {
-  type Connections,
-  type ConnectionsOptions,
-  type ConnectionWithValue,
-  createConnections,
-  type McpRequest,
-} from "./create-connections";
-export type { CredentialRequest, CredentialResult } from "./credentials/get-credential";
-export {
-  ConnectionRequiredError,
-  ConnectionsError,
-  InsufficientScopeError,
-  ReauthRequiredError,
-} from "./errors";
+// `@x/server`: the connections backend. Remote MCP servers are at `@x/server/mcp`.
+export { createConnections } from "./create-connections";
+export type {
+  CredentialRequest,
+  CredentialResult,
+  OAuthCredentialResult,
+  SecretCredentialResult,
+} from "./credentials/reader";
 export type { ConnectionEvent, ConnectionEventType, OnEvent } from "./events";
-export type { Identify, Identity } from "./identity";
-export { type McpOptions, type McpProvider, mcp } from "./mcp/provider";
+export { type DiscoverOptions, discoverOAuth2Provider } from "./oauth/discover";
 export { type AttioOptions, attio, attioScopes } from "./providers/attio";
 export {
   type AsanaOptions,
@@ -43,26 +35,45 @@ export {
   salesforce,
   slack,
 } from "./providers/catalog";
-export {
-  type DiscoverOptions,
-  discoverOAuth2Provider,
-  type OAuth2Options,
-  oauth2,
-} from "./providers/oauth2";
+export { type OAuth2Options, oauth2 } from "./providers/oauth2";
 export { type SecretOptions, secret } from "./providers/secret";
 export type {
   AccountIdentity,
+  ClientAuthMethod,
   CredentialView,
   OAuthProvider,
   Provider,
-  ProviderInfo,
   ProviderQuirks,
   SecretProvider,
 } from "./providers/types";
 export { connectionsErrorResponse } from "./routes/error-response";
-export { type PgliteStoreOptions, pgliteStore } from "./store/pglite-store";
+export type {
+  ErrorBody,
+  McpServerView as McpServer,
+  ProviderView as ProviderInfo,
+} from "./routes/schemas";
+export {
+  ConnectionRequiredError,
+  ConnectionsError,
+  type ConnectionsErrorCode,
+  ERROR_STATUS,
+  InsufficientScopeError,
+  ReauthRequiredError,
+} from "./shared/errors";
+export type { Identify, Identity } from "./shared/identity";
+export type { Logger } from "./shared/logger";
+export type { OutboundPolicy } from "./shared/outbound";
+export { type PgliteClient, type PgliteStoreOptions, pgliteStore } from "./store/pglite-store";
 export { type PostgresStoreOptions, postgresStore } from "./store/postgres-store";
 export type { Store } from "./store/store";
+export type {
+  Connection,
+  Connections,
+  ConnectionsOptions,
+  ConnectionsRoutes,
+  ConnectionsWorker,
+  ConnectionWithValue,
+} from "./types";
 export {
   createVault,
   type DataKeyRepository,
@@ -77,5 +88,5 @@ export {
   type WrappedDataKey,
 } from "./vault";
 export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from "./webhooks/signature";
-export type { WebhookEndpoint } from "./webhooks/webhooks";
+export type { WebhookDelivery, WebhookEndpoint } from "./webhooks/webhooks";
 export type { TickReport, WorkerOptions } from "./worker/worker";

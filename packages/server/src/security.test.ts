@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { flowScope } from "./oauth/start-authorization";
+import { flowScope } from "./connect/flows-repository";
 import { attio } from "./providers/attio";
 import { secret } from "./providers/secret";
 import { POPUP_RESULT_SCRIPT } from "./routes/callback-page";
 import { connectionResponse } from "./routes/schemas";
 import { dataKeysRepository } from "./store/data-keys-repository";
-import { pgliteStore } from "./store/pglite-store";
+import { createPgliteStore } from "./store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT, TEST_KEYS } from "./testing/harness";
 import { createVault, envKeyProvider, parseKeyring } from "./vault";
 
@@ -18,7 +18,7 @@ let sandbox: Sandbox;
 /** A second authorization server, playing the attacker's in the mix-up test. */
 let otherSandbox: Sandbox;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 const TOKEN_PATTERN = /sbx_(at|rt|ac)_/;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { findRegistration, saveRegistration } from "./mcp/registration";
-import { findFlow } from "./oauth/flows-repository";
-import { flowScope, startAuthorization } from "./oauth/start-authorization";
+import { findFlow, flowScope } from "./connect/flows-repository";
+import { findRegistration, saveRegistration } from "./mcp/registrations-repository";
 import { attio } from "./providers/attio";
 import { dataKeysRepository } from "./store/data-keys-repository";
+import { startTestFlow } from "./testing/flows";
 import { TEST_KEYS } from "./testing/harness";
 import { pgliteForFile } from "./testing/pglite";
 import { createVault, envKeyProvider, parseKeyring, VaultOpenError } from "./vault";
@@ -18,14 +18,12 @@ const query = (sql: string, parameters: unknown[] = []) => fixture.client.query(
 describe("a flow's sealed secrets are bound to its tenant, row, user, provider and visibility", () => {
   it("do not open once a database writer changes whose or which flow it is", async () => {
     const db = await fixture.store.open();
-    const { flowId } = await startAuthorization(db, vault, {
-      provider: attio({ clientId: "client", clientSecret: "secret" }),
-      identity: { tenantId: "acme", userId: "alice", role: "admin" },
-      redirectUri: "http://localhost:3050/api/connections/callback",
-      mode: "popup",
-      visibility: "user",
-      returnTo: null,
-    });
+    const { flowId } = await startTestFlow(
+      db,
+      vault,
+      attio({ clientId: "client", clientSecret: "secret" }),
+      { tenantId: "acme", userId: "alice", role: "admin" },
+    );
     const flow = (await findFlow(db, flowId))!;
     expect(await vault.openJson(flowScope(flow), flow.sealedSecrets)).toHaveProperty(
       "codeVerifier",

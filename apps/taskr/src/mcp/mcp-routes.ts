@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { type Connections, ConnectionsError, connectionsErrorResponse } from "@x/server";
+import { mcpTransport } from "@x/server/mcp";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type TaskrEnv, TENANT_ID } from "../env";
@@ -62,7 +63,7 @@ async function withClient(
   const request = { provider, tenantId: TENANT_ID, userId };
   const client = new Client({ name: "taskr", version: "0.1.0" });
   try {
-    await client.connect(await connections.mcpTransport(request));
+    await client.connect(await mcpTransport(connections, request));
     return await use(client);
   } catch (error) {
     // connection_required, reauth_required, insufficient_scope…: the page knows what to offer.

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type Credential, openCredential } from "../connections/credential";
 import {
+  commitRefresh,
   findConnectionById,
   type SaveConnectionInput,
   saveConnection,
 } from "../connections/repository";
-import { commitRefresh } from "../credentials/refresh-repository";
 import { dataKeysRepository } from "../store/data-keys-repository";
 import type { ConnectionRow } from "../store/schema";
 import { pgliteForFile } from "../testing/pglite";
@@ -46,8 +46,7 @@ describe("re-sealing", () => {
     const [stale] = (await connectionsTable!.stale("", 10)) as ConnectionRow[];
 
     const refreshed: Credential = { type: "oauth2", accessToken: "raced", tokenType: "bearer" };
-    const schedule = { nextRefreshAt: null, nextCheckAt: null };
-    expect(await commitRefresh(db, vault(), stale!, refreshed, schedule, "server")).toBeDefined();
+    expect(await commitRefresh(db, vault(), stale!, refreshed, null, "server")).toBeDefined();
     expect(await connectionsTable!.reseal(stale!)).toBe(false);
     const row = (await findConnectionById(db, stale!.id))!;
     expect(secretOf(await openCredential(vault(), row))).toBe("raced");

@@ -1,8 +1,8 @@
 import { and, count, eq, getTableColumns, gt, isNull, max, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { flowScope } from "../connect/flows-repository";
 import { newSealedEpoch, openCredential, sealCredential } from "../connections/credential";
-import { REGISTRATIONS_TENANT, registrationScope } from "../mcp/registration";
-import { flowScope } from "../oauth/start-authorization";
+import { REGISTRATIONS_TENANT, registrationScope } from "../mcp/registrations-repository";
 import {
   type ConnectionRow,
   connections,

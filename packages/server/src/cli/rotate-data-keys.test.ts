@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credential, openCredential } from "../connections/credential";
-import { findConnectionById, saveConnection } from "../connections/repository";
-import { commitRefresh } from "../credentials/refresh-repository";
-import { saveRegistration } from "../mcp/registration";
-import { startAuthorization } from "../oauth/start-authorization";
+import { commitRefresh, findConnectionById, saveConnection } from "../connections/repository";
+import { saveRegistration } from "../mcp/registrations-repository";
 import { attio } from "../providers/attio";
 import { dataKeysRepository } from "../store/data-keys-repository";
-import { postgresStore } from "../store/postgres-store";
+import { createPostgresStore } from "../store/postgres-store";
 import type { Database } from "../store/store";
+import { startTestFlow } from "../testing/flows";
 import { sealAsXv1 } from "../testing/legacy-vault";
 import { createScratchDatabase } from "../testing/postgres";
 import { createVault, envKeyProvider, parseKeyring, VaultOpenError } from "../vault";
@@ -24,9 +23,9 @@ const SETTLE_MS = 300;
 const keysOf = (keyring: string) => envKeyProvider(parseKeyring(keyring));
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-let main: ReturnType<typeof postgresStore>;
+let main: ReturnType<typeof createPostgresStore>;
 let db: Database;
-const store = () => postgresStore({ url: scratch.url, max: 2 });
+const store = () => createPostgresStore({ url: scratch.url, max: 2 });
 const serverVault = (s: ReturnType<typeof store>, keyring: string) =>
   createVault({
     keys: keysOf(keyring),
@@ -97,13 +96,10 @@ beforeAll(async () => {
     await main.sql`update x_connections set sealed = ${sealed}, sealed_epoch = '' where id = ${row.id}`;
     legacy.set(row.id, sealed);
   }
-  await startAuthorization(db, vault, {
-    provider: attio({ clientId: "client", clientSecret: "secret" }),
-    identity: { tenantId: "tenant-0", userId: "alice-0", role: "admin" },
-    redirectUri: "http://localhost:3050/api/connections/callback",
-    mode: "popup",
-    visibility: "user",
-    returnTo: null,
+  await startTestFlow(db, vault, attio({ clientId: "client", clientSecret: "secret" }), {
+    tenantId: "tenant-0",
+    userId: "alice-0",
+    role: "admin",
   });
   await saveRegistration(
     db,
@@ -167,8 +163,7 @@ describe("x-vault rotate-data-keys", () => {
         const row = (await findConnectionById(writerDb, pick()))!;
         const next = `${tokenOf(row.tenantId)}-${writes}`;
         const credential: Credential = { type: "oauth2", accessToken: next, tokenType: "bearer" };
-        const schedule = { nextRefreshAt: null, nextCheckAt: null };
-        if (await commitRefresh(writerDb, vault, row, credential, schedule, "writer")) {
+        if (await commitRefresh(writerDb, vault, row, credential, null, "writer")) {
           latest.set(row.id, next);
           writes += 1;
         }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { openCredential } from "../connections/credential";
 import { saveConnection } from "../connections/repository";
 import { dataKeysRepository } from "../store/data-keys-repository";
-import { postgresStore } from "../store/postgres-store";
+import { createPostgresStore } from "../store/postgres-store";
 import { connections } from "../store/schema";
 import { createScratchDatabase } from "../testing/postgres";
 import { createVault, envKeyProvider, parseKeyring } from "../vault";
@@ -14,8 +14,8 @@ const v2 = `v2:${randomBytes(32).toString("base64")}`;
 const TENANTS = 30;
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-const store = () => postgresStore({ url: scratch.url, max: 4 });
-let main: ReturnType<typeof postgresStore>;
+const store = () => createPostgresStore({ url: scratch.url, max: 4 });
+let main: ReturnType<typeof createPostgresStore>;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase();

@@ -2,11 +2,15 @@ import { asc, gt } from "drizzle-orm";
 import { openCredential } from "../connections/credential";
 import { dataKeysRepository } from "../store/data-keys-repository";
 import { connections } from "../store/schema";
-import type { Store } from "../store/store";
+import type { DatabaseStore } from "../store/store";
 import { createVault, type KeyProvider, rotateDataKeys, summarizeKeyUsage } from "../vault";
 import { sealedTables, staleByTenant } from "./reseal";
 
-export type CommandContext = { store: Store; keys: KeyProvider; out: (line: string) => void };
+export type CommandContext = {
+  store: DatabaseStore;
+  keys: KeyProvider;
+  out: (line: string) => void;
+};
 
 /**
  * Re-wraps every tenant's data key under the newest key-encryption key. Safe while servers keep

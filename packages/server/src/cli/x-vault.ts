@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { pgliteStore } from "../store/pglite-store";
-import { postgresStore } from "../store/postgres-store";
-import type { Store } from "../store/store";
+import { createPgliteStore } from "../store/pglite-store";
+import { createPostgresStore } from "../store/postgres-store";
+import type { DatabaseStore } from "../store/store";
 import { envKeyProvider, parseKeyring, resolveKeyring } from "../vault";
 import { rotateDataKeysCommand } from "./rotate-data-keys";
 import { checkCommand, rotateCommand, statusCommand } from "./vault-commands";
@@ -55,9 +55,9 @@ async function main(argv: string[]): Promise<number> {
     : values["data-dir"]
       ? resolveKeyring({ dir: values["data-dir"] })
       : parseKeyring(undefined);
-  const store: Store = databaseUrl
-    ? postgresStore({ url: databaseUrl, max: 2 })
-    : pgliteStore({ dir: values.pglite! });
+  const store: DatabaseStore = databaseUrl
+    ? createPostgresStore({ url: databaseUrl, max: 2 })
+    : createPgliteStore({ dir: values.pglite! });
   try {
     return await command({
       store,

@@ -1,37 +1,13 @@
-import { and, eq, or, sql } from "drizzle-orm";
-import { newId } from "../oauth/random";
+import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { newId } from "../shared/ids";
+import { afterMs, claimDue } from "../store/claim-due";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
-import { type Credential, newSealedEpoch, sealCredential } from "./credential";
+import { newSealedEpoch, type OAuthCredential, sealCredential } from "./credential";
+import { type ConnectionKey, ownerKeyOf, type SaveConnectionInput } from "./keys";
 
-export type Visibility = "user" | "workspace";
-
-export type ConnectionKey = {
-  tenantId: string;
-  provider: string;
-  visibility: Visibility;
-  /** The owning user for user connections; ignored for workspace connections. */
-  userId: string;
-};
-
-export type SaveConnectionInput = ConnectionKey & {
-  credential: Credential;
-  scopes: string[];
-  name: string | null;
-  handle: string | null;
-  accountId: string | null;
-  /** The authorization server that granted an OAuth credential, and its token endpoint. */
-  issuer?: string | null;
-  tokenEndpoint?: string | null;
-  expiresAt: Date | null;
-  nextRefreshAt: Date | null;
-  nextCheckAt: Date | null;
-};
-
-function ownerKeyOf(key: Pick<ConnectionKey, "visibility" | "userId">): string {
-  return key.visibility === "user" ? key.userId : "";
-}
+export type { ConnectionKey, SaveConnectionInput, Visibility } from "./keys";
 
 function keyCondition(key: ConnectionKey) {
   return and(
@@ -175,4 +151,143 @@ export async function deleteConnection(db: Database, id: string): Promise<boolea
     .where(eq(connections.id, id))
     .returning({ id: connections.id });
   return rows.length > 0;
+}
+
+/**
+ * Takes the refresh lease if it is free or expired and the row is still the revision we read.
+ * Database time decides expiry, so instances with skewed clocks agree.
+ */
+export async function acquireLease(
+  db: Database,
+  row: Pick<ConnectionRow, "id" | "revision">,
+  owner: string,
+  leaseMs: number,
+): Promise<ConnectionRow | undefined> {
+  const free = sql`(${connections.leaseOwner} is null or ${connections.leaseExpiresAt} < now())`;
+  const [leased] = await db
+    .update(connections)
+    .set({ leaseOwner: owner, leaseExpiresAt: afterMs(leaseMs) })
+    .where(and(revisionOf(row), eq(connections.status, "active"), free))
+    .returning();
+  return leased;
+}
+
+const revisionOf = (row: Pick<ConnectionRow, "id" | "revision">) =>
+  and(eq(connections.id, row.id), eq(connections.revision, row.revision));
+
+/** Only the owner may release a lease; a lease taken over after expiry stays with its new owner. */
+const releaseIfOwner = (owner: string) => ({
+  leaseOwner: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseOwner} end`,
+  leaseExpiresAt: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseExpiresAt} end`,
+});
+
+/**
+ * Stores the refreshed credential (with a rotated refresh token, if any) before anyone is handed
+ * the new access token. Compare-and-set on the revision we refreshed from: if another instance
+ * committed first, ours is discarded and theirs is what everyone uses.
+ */
+export async function commitRefresh(
+  db: Database,
+  vault: Vault,
+  leased: ConnectionRow,
+  credential: OAuthCredential,
+  nextRefreshAt: Date | null,
+  owner: string,
+): Promise<ConnectionRow | undefined> {
+  const sealedEpoch = newSealedEpoch();
+  const sealed = await sealCredential(vault, { ...leased, sealedEpoch }, credential);
+  const now = new Date();
+  const [committed] = await db
+    .update(connections)
+    .set({
+      sealed,
+      sealedEpoch,
+      expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
+      lastRefreshedAt: now,
+      updatedAt: now,
+      status: "active",
+      authFailedAt: null,
+      refreshFailures: 0,
+      nextRefreshAt,
+      revision: sql`${connections.revision} + 1`,
+      ...releaseIfOwner(owner),
+    })
+    .where(revisionOf(leased))
+    .returning();
+  return committed;
+}
+
+/** A timeout or 5xx: keep the credential, release the lease, try again after a backoff. */
+export async function recordRefreshFailure(
+  db: Database,
+  id: string,
+  owner: string,
+  retryInMs: number,
+): Promise<void> {
+  await db
+    .update(connections)
+    .set({
+      refreshFailures: sql`${connections.refreshFailures} + 1`,
+      nextRefreshAt: afterMs(retryInMs),
+      ...releaseIfOwner(owner),
+    })
+    .where(eq(connections.id, id));
+}
+
+/** The provider refused the grant: the user must connect again. Returns the row if it changed. */
+export async function markAuthFailed(
+  db: Database,
+  id: string,
+  owner?: string,
+): Promise<ConnectionRow | undefined> {
+  const now = new Date();
+  const [row] = await db
+    .update(connections)
+    .set({
+      status: "auth_failed",
+      authFailedAt: now,
+      updatedAt: now,
+      nextRefreshAt: null,
+      nextCheckAt: null,
+      ...(owner ? releaseIfOwner(owner) : {}),
+    })
+    .where(and(eq(connections.id, id), eq(connections.status, "active")))
+    .returning();
+  return row;
+}
+
+/** Connections whose refresh (or health check) is due, claimed for this worker (see claimDue). */
+export function claimDueConnections(
+  db: Database,
+  kind: "refresh" | "check",
+  limit: number,
+  claimMs: number,
+): Promise<ConnectionRow[]> {
+  const refresh = kind === "refresh";
+  return claimDue(db, connections, {
+    id: connections.id,
+    due: refresh ? connections.nextRefreshAt : connections.nextCheckAt,
+    dueKey: refresh ? "nextRefreshAt" : "nextCheckAt",
+    where: eq(connections.status, "active"),
+    limit,
+    claimMs,
+  });
+}
+
+export async function recordCheck(db: Database, id: string, nextCheckAt: Date | null) {
+  await db
+    .update(connections)
+    .set({ lastCheckedAt: new Date(), nextCheckAt })
+    .where(eq(connections.id, id));
+}
+
+/**
+ * A connection stored before grants were bound to their issuer is bound to the one it is first
+ * refreshed at (trust on first use): from then on no other issuer receives its refresh token.
+ */
+export async function bindIssuer(db: Database, id: string, issuer: string, endpoint: string) {
+  await db
+    .update(connections)
+    .set({ issuer, tokenEndpoint: endpoint })
+    .where(and(eq(connections.id, id), isNull(connections.issuer)));
 }

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store";
+import type { DatabaseStore } from "../store/store";
 
 export type ConnectionChange = { tenantId: string; provider: string; connectionId: string };
 
@@ -33,7 +33,7 @@ export function createChangeFeed() {
   };
 
   return {
-    async start(store: Store): Promise<void> {
+    async start(store: DatabaseStore): Promise<void> {
       unlisten ??= await store.listen(
         "x_connections",
         (payload) => {

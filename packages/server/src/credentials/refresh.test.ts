@@ -1,14 +1,14 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ReauthRequiredError } from "../errors";
-import { pgliteStore } from "../store/pglite-store";
+import { ReauthRequiredError } from "../shared/errors";
+import { createPgliteStore } from "../store/pglite-store";
 import { connectThroughSandbox, createHost, makeConnectionsDue } from "../testing/harness";
 
 const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
 let sandbox: Sandbox;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
@@ -215,7 +215,7 @@ describe("worker", () => {
 
 describe("instances sharing one database", () => {
   it("a refresh by one instance evicts the others' warm copy at once (LISTEN/NOTIFY)", async () => {
-    const other = createHost({ store: pgliteStore({ client }), sandboxUrl: sandbox.url });
+    const other = createHost({ store: createPgliteStore({ client }), sandboxUrl: sandbox.url });
     await other.connections.ready();
     await connectWithTtl(3600);
     const warm = await accessTokenOf();

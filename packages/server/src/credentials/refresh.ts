@@ -1,31 +1,43 @@
-import * as oauth from "oauth4webapi";
 import { type OAuthCredential, openCredential } from "../connections/credential";
-import { findConnectionById } from "../connections/repository";
-import { toConnection } from "../connections/view";
-import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../errors";
-import {
-  authorizationServerOf,
-  clientAuthOf,
-  clientOf,
-  issuerOf,
-  requestOptions,
-  resourceParameters,
-} from "../oauth/authorization-server";
-import { isInvalidGrant, toProviderError } from "../oauth/provider-errors";
-import { credentialFromTokens } from "../oauth/tokens";
-import type { OAuthProvider } from "../providers/types";
-import { type Runtime, scheduleSettings } from "../runtime";
-import type { ConnectionRow } from "../store/schema";
 import {
   acquireLease,
   bindIssuer,
   commitRefresh,
+  findConnectionById,
   markAuthFailed,
   recordRefreshFailure,
-} from "./refresh-repository";
-import { backoffMs, scheduleFor } from "./schedule";
+} from "../connections/repository";
+import { issuerOf } from "../oauth/authorization-server";
+import { isInvalidGrant, toProviderError } from "../oauth/provider-errors";
+import { refreshTokens } from "../oauth/refresh-tokens";
+import type { OAuthProvider } from "../providers/types";
+import { backoffMs } from "../shared/backoff";
+import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../shared/errors";
+import type { ConnectionRow } from "../store/schema";
+import type { Database } from "../store/store";
+import type { Vault } from "../vault";
+import type { ChangeFeed } from "./change-feed";
+import { nextRefreshAt } from "./schedule";
 
 export type Refreshed = { row: ConnectionRow; credential: OAuthCredential };
+
+export type RefreshDeps = {
+  db(): Promise<Database>;
+  vault: Vault;
+  /** Wakes a waiter as soon as the holder's commit lands. */
+  changes: Pick<ChangeFeed, "wait">;
+  /** Names this instance as the owner of the leases it takes. */
+  instanceId: string;
+  leaseMs: number;
+  timeoutMs: number;
+  refreshSkewMs: number;
+  onRefreshed(row: ConnectionRow): void;
+  /** The grant is dead (or its issuer is no longer the provider's): the user must reconnect. */
+  onAuthFailed(row: ConnectionRow, reason?: "issuer_changed"): void;
+};
+
+/** A row with its credential already opened, so a refresh opens nothing twice. */
+export type OpenedRow = { row: ConnectionRow; credential: OAuthCredential };
 
 const POLL_MS = 100;
 
@@ -34,138 +46,106 @@ const POLL_MS = 100;
  * lease redeems the refresh token, everyone else waits for its result. No transaction stays open
  * during the call to the provider.
  */
-export async function refreshConnection(
-  runtime: Runtime,
-  provider: OAuthProvider,
-  row: ConnectionRow,
-): Promise<Refreshed> {
-  const db = await runtime.db();
-  const deadline = Date.now() + 2 * runtime.leaseMs + runtime.timeoutMs;
-  let current = row;
-  for (;;) {
-    const leased = await acquireLease(db, current, runtime.instanceId, runtime.leaseMs);
-    if (leased) return refreshHoldingLease(runtime, provider, leased);
-    const latest = await awaitOtherRefresh(runtime, current, deadline);
-    if (latest.revision !== current.revision) return opened(runtime, latest);
-    current = latest;
+export function createRefresher(deps: RefreshDeps) {
+  async function refresh(provider: OAuthProvider, start: OpenedRow): Promise<Refreshed> {
+    const db = await deps.db();
+    const deadline = Date.now() + 2 * deps.leaseMs + deps.timeoutMs;
+    let current = start;
+    for (;;) {
+      const leased = await acquireLease(db, current.row, deps.instanceId, deps.leaseMs);
+      // The lease is taken only at the revision we read: the credential we opened is this one.
+      if (leased)
+        return holdingLease(db, provider, { row: leased, credential: current.credential });
+      const latest = await awaitOtherRefresh(db, current.row, deadline);
+      if (latest.revision !== current.row.revision) return opened(latest);
+      current = { row: latest, credential: current.credential };
+    }
   }
-}
 
-/** Waits until the connection changes, or its lease is free or expired (then we take over). */
-async function awaitOtherRefresh(
-  runtime: Runtime,
-  row: ConnectionRow,
-  deadline: number,
-): Promise<ConnectionRow> {
-  const db = await runtime.db();
-  for (;;) {
-    const latest = await findConnectionById(db, row.id);
-    if (!latest) throw new ConnectionRequiredError(row.provider);
-    if (latest.status !== "active") throw new ReauthRequiredError(row.provider);
-    const leaseOver = !latest.leaseOwner || (latest.leaseExpiresAt?.getTime() ?? 0) < Date.now();
-    if (latest.revision !== row.revision || leaseOver) return latest;
-    if (Date.now() > deadline) {
+  /** Waits until the connection changes, or its lease is free or expired (then we take over). */
+  async function awaitOtherRefresh(
+    db: Database,
+    row: ConnectionRow,
+    deadline: number,
+  ): Promise<ConnectionRow> {
+    for (;;) {
+      const latest = await findConnectionById(db, row.id);
+      if (!latest) throw new ConnectionRequiredError(row.provider);
+      if (latest.status !== "active") throw new ReauthRequiredError(row.provider);
+      const leaseOver = !latest.leaseOwner || (latest.leaseExpiresAt?.getTime() ?? 0) < Date.now();
+      if (latest.revision !== row.revision || leaseOver) return latest;
+      if (Date.now() > deadline) {
+        throw new ConnectionsError(
+          "provider_unreachable",
+          `Refreshing ${row.provider} is taking too long`,
+          { provider: row.provider },
+        );
+      }
+      await deps.changes.wait(row.id, POLL_MS);
+    }
+  }
+
+  async function holdingLease(
+    db: Database,
+    provider: OAuthProvider,
+    { row: leased, credential }: OpenedRow,
+  ): Promise<Refreshed> {
+    const owner = deps.instanceId;
+    const refreshToken = credential.refreshToken;
+    if (!refreshToken) return failAuth(db, leased);
+    // The refresh token goes only to the issuer that granted it: a server whose metadata now
+    // names another authorization server would otherwise hand every user's grant to that one.
+    const issuer = issuerOf(provider);
+    if (leased.issuer !== null && leased.issuer !== issuer) {
+      return failAuth(db, leased, "issuer_changed");
+    }
+    if (leased.issuer === null) await bindIssuer(db, leased.id, issuer, provider.tokenEndpoint);
+    let next: OAuthCredential;
+    try {
+      next = await refreshTokens(provider, { ...credential, refreshToken }, deps.timeoutMs);
+    } catch (error) {
+      if (isInvalidGrant(error)) {
+        // Another worker may have rotated the token while our copy was in flight: trust the row.
+        const latest = await findConnectionById(db, leased.id);
+        if (latest && latest.revision !== leased.revision) return opened(latest);
+        return failAuth(db, leased);
+      }
+      await recordRefreshFailure(db, leased.id, owner, backoffMs(leased.refreshFailures + 1));
+      throw toProviderError(error, provider.name, provider.displayName);
+    }
+    const due = nextRefreshAt(next, deps.refreshSkewMs);
+    const committed = await commitRefresh(db, deps.vault, leased, next, due, owner);
+    if (!committed) {
+      const latest = await findConnectionById(db, leased.id);
+      if (latest && latest.revision !== leased.revision) return opened(latest);
       throw new ConnectionsError(
-        "provider_unreachable",
-        `Refreshing ${row.provider} is taking too long`,
-        {
-          provider: row.provider,
-        },
+        "provider_error",
+        `The ${provider.name} refresh could not be stored`,
+        { provider: provider.name },
       );
     }
-    await runtime.changes.wait(row.id, POLL_MS);
+    deps.onRefreshed(committed);
+    return { row: committed, credential: next };
   }
+
+  async function failAuth(
+    db: Database,
+    row: ConnectionRow,
+    reason?: "issuer_changed",
+  ): Promise<never> {
+    const failed = await markAuthFailed(db, row.id, deps.instanceId);
+    if (failed) deps.onAuthFailed(failed, reason);
+    throw new ReauthRequiredError(row.provider);
+  }
+
+  async function opened(row: ConnectionRow): Promise<Refreshed> {
+    if (row.status !== "active") throw new ReauthRequiredError(row.provider);
+    const credential = await openCredential(deps.vault, row);
+    if (credential.type !== "oauth2") throw new ReauthRequiredError(row.provider);
+    return { row, credential };
+  }
+
+  return { refresh, opened };
 }
 
-async function refreshHoldingLease(
-  runtime: Runtime,
-  provider: OAuthProvider,
-  leased: ConnectionRow,
-): Promise<Refreshed> {
-  const db = await runtime.db();
-  const owner = runtime.instanceId;
-  const credential = await openCredential(runtime.vault, leased);
-  if (credential.type !== "oauth2" || !credential.refreshToken) {
-    return failAuth(runtime, leased, provider.name);
-  }
-  // The refresh token goes only to the issuer that granted it: a server whose metadata now names
-  // another authorization server would otherwise hand every user's grant to that one.
-  const issuer = issuerOf(provider);
-  if (leased.issuer !== null && leased.issuer !== issuer) {
-    return failAuth(runtime, leased, provider.name, "issuer_changed");
-  }
-  if (leased.issuer === null) await bindIssuer(db, leased.id, issuer, provider.tokenEndpoint);
-  let next: OAuthCredential;
-  try {
-    const tokens = await redeemRefreshToken(provider, credential.refreshToken, runtime.timeoutMs);
-    next = credentialFromTokens(tokens, credential);
-  } catch (error) {
-    if (isInvalidGrant(error)) {
-      // Another worker may have rotated the token while our copy was in flight: trust the row.
-      const latest = await findConnectionById(db, leased.id);
-      if (latest && latest.revision !== leased.revision) return opened(runtime, latest);
-      return failAuth(runtime, leased, provider.name);
-    }
-    await recordRefreshFailure(db, leased.id, owner, backoffMs(leased.refreshFailures + 1));
-    throw toProviderError(error, provider.name, provider.displayName);
-  }
-  const schedule = scheduleFor(next, scheduleSettings(runtime, provider.name));
-  const committed = await commitRefresh(db, runtime.vault, leased, next, schedule, owner);
-  if (!committed) {
-    const latest = await findConnectionById(db, leased.id);
-    if (latest && latest.revision !== leased.revision) return opened(runtime, latest);
-    throw new ConnectionsError(
-      "provider_error",
-      `The ${provider.name} refresh could not be stored`,
-      {
-        provider: provider.name,
-      },
-    );
-  }
-  runtime.emit({ type: "connection.refreshed", connection: toConnection(committed) });
-  return { row: committed, credential: next };
-}
-
-async function failAuth(
-  runtime: Runtime,
-  row: ConnectionRow,
-  provider: string,
-  reason?: "issuer_changed",
-): Promise<never> {
-  const failed = await markAuthFailed(await runtime.db(), row.id, runtime.instanceId);
-  if (failed) {
-    runtime.emit({
-      type: "connection.auth_failed",
-      connection: toConnection(failed),
-      ...(reason ? { reason } : {}),
-    });
-  }
-  throw new ReauthRequiredError(provider);
-}
-
-async function opened(runtime: Runtime, row: ConnectionRow): Promise<Refreshed> {
-  if (row.status !== "active") throw new ReauthRequiredError(row.provider);
-  const credential = await openCredential(runtime.vault, row);
-  if (credential.type !== "oauth2") throw new ReauthRequiredError(row.provider);
-  return { row, credential };
-}
-
-async function redeemRefreshToken(
-  provider: OAuthProvider,
-  refreshToken: string,
-  timeoutMs: number,
-) {
-  const as = authorizationServerOf(provider);
-  const client = clientOf(provider);
-  const response = await oauth.refreshTokenGrantRequest(
-    as,
-    client,
-    clientAuthOf(provider),
-    refreshToken,
-    {
-      ...requestOptions(provider.tokenEndpoint, timeoutMs, provider),
-      ...resourceParameters(provider),
-    },
-  );
-  return oauth.processRefreshTokenResponse(as, client, response);
-}
+export type Refresher = ReturnType<typeof createRefresher>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, IDLE_REFRESH_MS, refreshDueAt, scheduleFor } from "./schedule";
+import { backoffMs } from "../shared/backoff";
+import { IDLE_REFRESH_MS, refreshDueAt, scheduleFor } from "./schedule";
 
 const settings = { refreshSkewMs: 5 * 60_000, checkIntervalMs: 6 * 3_600_000, hasIdentity: true };
 const now = Date.UTC(2026, 0, 1);

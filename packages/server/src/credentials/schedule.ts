@@ -1,4 +1,4 @@
-import type { Credential } from "../connections/credential";
+import type { Credential, OAuthCredential } from "../connections/credential";
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Some providers expire refresh tokens left idle: redeem each at least this often. */
@@ -18,16 +18,24 @@ export function scheduleFor(
   now = Date.now(),
 ): Schedule {
   if (credential.type !== "oauth2") return { nextRefreshAt: null, nextCheckAt: null };
+  return {
+    nextRefreshAt: nextRefreshAt(credential, settings.refreshSkewMs, now),
+    nextCheckAt: settings.hasIdentity ? new Date(now + settings.checkIntervalMs) : null,
+  };
+}
+
+/** When the worker refreshes it: before expiry, and at least daily while it holds a refresh token. */
+export function nextRefreshAt(
+  credential: OAuthCredential,
+  refreshSkewMs: number,
+  now = Date.now(),
+): Date | null {
+  if (!credential.refreshToken) return null;
   const beforeExpiry =
     credential.expiresAt === undefined
       ? Infinity
-      : credential.expiresAt - skewFor(credential.lifetimeMs, settings.refreshSkewMs);
-  return {
-    nextRefreshAt: credential.refreshToken
-      ? new Date(Math.min(beforeExpiry, now + IDLE_REFRESH_MS))
-      : null,
-    nextCheckAt: settings.hasIdentity ? new Date(now + settings.checkIntervalMs) : null,
-  };
+      : credential.expiresAt - skewFor(credential.lifetimeMs, refreshSkewMs);
+  return new Date(Math.min(beforeExpiry, now + IDLE_REFRESH_MS));
 }
 
 /**
@@ -53,10 +61,4 @@ export function refreshDueAt(
   if (token.expiresAt === undefined) return Number.POSITIVE_INFINITY;
   const skew = skewFor(token.lifetimeMs, skewMs);
   return token.expiresAt - skew - Math.floor(skew * 0.2 * random);
-}
-
-/** Exponential backoff with full jitter, capped: 2 s, 4 s, 8 s … up to 15 minutes. */
-export function backoffMs(failures: number, random = Math.random()): number {
-  const ceiling = Math.min(15 * 60 * 1000, 2000 * 2 ** Math.max(0, failures - 1));
-  return Math.max(1000, Math.floor(ceiling * random));
 }

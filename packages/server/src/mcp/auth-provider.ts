@@ -1,5 +1,13 @@
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { ConnectionsError, InsufficientScopeError, ReauthRequiredError } from "../errors";
+import type { CredentialSource } from "../credentials/authorized-fetch";
+import type { OAuthCredentialResult } from "../credentials/reader";
+import { isHeaderSafe } from "../shared/credential-header";
+import {
+  ConnectionRequiredError,
+  ConnectionsError,
+  InsufficientScopeError,
+  ReauthRequiredError,
+} from "../shared/errors";
 import type { McpProvider } from "./provider";
 
 export type McpAuthProviderDeps = {
@@ -8,16 +16,24 @@ export type McpAuthProviderDeps = {
   redirectUri: string;
   /** The MCP provider, looked up on first use: a server added at run time lives in the store. */
   provider(): Promise<McpProvider>;
-  /** A fresh access token from the vault (refreshed by the kit when due) and its scopes. */
-  credential(): Promise<{ accessToken: string; expiresAt: Date | null; scopes: string[] }>;
-  /** One forced refresh, for a token the server rejected before its time; the new token. */
-  forceRefresh(): Promise<{ accessToken: string }>;
+  /** Tokens from the vault (refreshed by the kit when due), and one forced refresh. */
+  tokens: CredentialSource;
   /**
    * Under mcpTransport, whose fetch raises a 403 step-up itself and has already refreshed and
    * retried a 401 once: reaching the SDK's authorize step means the server refuses fresh tokens.
    */
   underKitTransport?: boolean;
 };
+
+/** The OAuth credential a source holds: a secret cannot stand for an MCP server's token. */
+export async function oauthCredentialOf(
+  name: string,
+  read: () => ReturnType<CredentialSource["current"]>,
+): Promise<OAuthCredentialResult> {
+  const credential = await read();
+  if (credential.type !== "oauth2") throw new ConnectionRequiredError(name);
+  return credential;
+}
 
 /**
  * The MCP SDK's `OAuthClientProvider`, backed by our vault. The SDK never sees a refresh token,
@@ -55,7 +71,14 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
     },
     async tokens() {
       await provider();
-      const { accessToken, expiresAt } = await deps.credential();
+      const { accessToken, expiresAt } = await oauthCredentialOf(deps.name, deps.tokens.current);
+      // The SDK builds the Authorization header from it: a value a header cannot carry would
+      // make fetch quote it in its error.
+      if (!isHeaderSafe(accessToken)) {
+        throw new ConnectionsError("invalid_credential", `Connect ${deps.name} again`, {
+          provider: deps.name,
+        });
+      }
       return {
         access_token: accessToken,
         token_type: "Bearer",
@@ -84,11 +107,11 @@ export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientPro
       // (the usual 403 names granted and needed scopes). All held: a refused token, refreshed
       // once; the SDK fails this call (it expected a redirect) and the next one carries it.
       const asked = (authorizationUrl.searchParams.get("scope") ?? "").split(" ").filter(Boolean);
-      const { scopes } = await deps.credential();
+      const { scopes } = await oauthCredentialOf(deps.name, deps.tokens.current);
       if (asked.some((scope) => !scopes.includes(scope))) {
         throw new InsufficientScopeError(deps.name, asked);
       }
-      await deps.forceRefresh();
+      await deps.tokens.refreshed();
     },
     saveCodeVerifier() {},
     codeVerifier() {

@@ -101,9 +101,9 @@ describe("outbound guard", () => {
     }
     // Metadata named the token endpoint: it passes the same guard before every call.
     const server = mcp({ name: "s", url: "https://mcp.example/mcp" });
-    await expect(server.outboundGuard?.(new URL("http://169.254.169.254/token"))).rejects.toThrow(
-      /Refused/,
-    );
+    await expect(
+      assertFetchable(new URL("http://169.254.169.254/token"), server.outbound!),
+    ).rejects.toThrow(/Refused/);
   });
 
   it("reads max-age, and no-store as zero", () => {

@@ -1,5 +1,5 @@
-import { ConnectionsError } from "../errors";
 import { parseBearerChallenge } from "../oauth/bearer-challenge";
+import { ConnectionsError } from "../shared/errors";
 import {
   checkEndpointUrl,
   guardedFetch,

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { issuerKey } from "../oauth/redirect-uris";
 import { asUser, consent, createHost, json, MOUNT, makeConnectionsDue } from "../testing/harness";
 import { pgliteForFile } from "../testing/pglite";
+import { mcpTransport } from "./adapters";
 import { type McpOptions, mcp } from "./provider";
 
 // Each test is one attack by an MCP server (or its authorization server) that a member of a
@@ -266,7 +267,7 @@ describe("answers from endpoints a stranger named", () => {
     await connect(made);
     server.hostile.mcpResponse = "oversized";
     const mcpClient = new Client({ name: "test", version: "1.0.0" });
-    await expect(mcpClient.connect(await made.connections.mcpTransport(alice))).rejects.toThrow();
+    await expect(mcpClient.connect(await mcpTransport(made.connections, alice))).rejects.toThrow();
     await mcpClient.close();
     expect(server.hostileStats.bytesSent).toBeLessThan(32 * 1024 * 1024);
   });

@@ -4,11 +4,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type McpKnobs, type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { describe, expect, it } from "vitest";
-import { ConnectionRequiredError, InsufficientScopeError } from "../errors";
 import { issuerKey } from "../oauth/redirect-uris";
 import { connectionsErrorResponse } from "../routes/error-response";
+import { ConnectionRequiredError, InsufficientScopeError } from "../shared/errors";
 import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
 import { pgliteForFile } from "../testing/pglite";
+import { mcpAuthProvider, mcpServerUrl, mcpTransport } from "./adapters";
 import { type McpOptions, mcp } from "./provider";
 
 const { client, store, closers } = pgliteForFile([
@@ -62,10 +63,10 @@ async function callTool(
   const request = { provider: options.provider ?? "tasks", tenantId: "acme", userId: "alice" };
   // The SDK's own transport around our auth provider, or the kit's transport.
   const transport = options.ownTransport
-    ? new StreamableHTTPClientTransport(await made.connections.mcpServerUrl(request), {
-        authProvider: made.connections.mcpAuthProvider(request),
+    ? new StreamableHTTPClientTransport(await mcpServerUrl(made.connections, request), {
+        authProvider: mcpAuthProvider(made.connections, request),
       })
-    : await made.connections.mcpTransport(request);
+    : await mcpTransport(made.connections, request);
   const mcpClient = new Client({ name: "test", version: "1.0.0" });
   try {
     await mcpClient.connect(transport);
@@ -109,7 +110,7 @@ describe("mcp(): discovery", () => {
     const first = host();
     await first.connections.ready();
     expect(
-      first.connections.mcpAuthProvider({ provider: "tasks", tenantId: "acme" }),
+      mcpAuthProvider(first.connections, { provider: "tasks", tenantId: "acme" }),
     ).toBeDefined();
     sandbox.mcpKnobs.resourceMetadataAt = "root";
     const second = host();
@@ -300,7 +301,7 @@ describe("discovery cache and outages", () => {
   });
 });
 
-describe("connections.mcpTransport() and mcpAuthProvider()", () => {
+describe("mcpTransport(connections, ) and mcpAuthProvider()", () => {
   it("throws ConnectionRequiredError without a connection", async () => {
     await start();
     const made = host();
@@ -469,7 +470,7 @@ describe("step-up authorization (403 insufficient_scope)", () => {
   });
 });
 
-describe("connections.mcpAuthProvider() for a server added at run time", () => {
+describe("mcpAuthProvider(connections, ) for a server added at run time", () => {
   it("finds the tenant's added server, lists and calls its tools, and hides it from other users", async () => {
     await start();
     const made = host([], { mcp: { allowPrivateNetwork: true } });
@@ -485,10 +486,10 @@ describe("connections.mcpAuthProvider() for a server added at run time", () => {
     expect((await listTasks(made, "added")).length).toBeGreaterThan(0);
 
     const bob = { provider: "added", tenantId: "acme", userId: "bob" };
-    await expect(made.connections.mcpAuthProvider(bob).tokens()).rejects.toMatchObject({
+    await expect(mcpAuthProvider(made.connections, bob).tokens()).rejects.toMatchObject({
       code: "unknown_provider",
     });
-    await expect(made.connections.mcpServerUrl(bob)).rejects.toMatchObject({
+    await expect(mcpServerUrl(made.connections, bob)).rejects.toMatchObject({
       code: "unknown_provider",
     });
   });

@@ -1,19 +1,17 @@
-import { ConnectionsError } from "../errors";
 import type { OAuthProvider } from "../providers/types";
-import { assertFetchable, defaultOutboundPolicy, type OutboundPolicy } from "../shared/outbound";
+import { ConnectionsError } from "../shared/errors";
+import { defaultOutboundPolicy, type OutboundPolicy } from "../shared/outbound";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { type DocumentCache, discoverMcpServer, type McpDiscovery } from "./discovery";
 import {
   chooseRegistration,
   clientMetadata,
-  deleteRegistration,
-  findRegistration,
   type McpClient,
   registerDynamically,
   registrationAuthMethod,
-  saveRegistration,
 } from "./registration";
+import { deleteRegistration, findRegistration, saveRegistration } from "./registrations-repository";
 
 export type McpOptions = {
   /** kebab-case, as every provider name. */
@@ -107,7 +105,7 @@ export function mcp(options: McpOptions): McpProvider {
     clientAuth: "none",
     pkce: true,
     // Its metadata named the token and revocation endpoints: the SSRF guard before each call.
-    outboundGuard: (url) => assertFetchable(url, policy),
+    outbound: policy,
     // The server's token is for the server (RFC 8707): connections.fetch sends it nowhere else.
     ...(URL.canParse(options.url) ? { apiOrigins: [new URL(options.url).origin] } : {}),
     quirks: {

@@ -1,14 +1,21 @@
-import { and, asc, eq, or } from "drizzle-orm";
-import { ConnectionsError } from "../errors";
-import type { Identity } from "../identity";
-import { newId } from "../oauth/random";
+import type { ProviderOwner } from "../providers/registry";
+import { ConnectionsError } from "../shared/errors";
+import type { Identity } from "../shared/identity";
+import { newId } from "../shared/ids";
 import { assertFetchable, defaultOutboundPolicy } from "../shared/outbound";
-import { type McpServerRow, mcpServers } from "../store/schema";
+import type { McpServerRow } from "../store/schema";
 import type { Database } from "../store/store";
 import { type McpProvider, mcp } from "./provider";
-
-/** Who a lookup is for: a user-visibility server resolves only for the user who added it. */
-export type ProviderOwner = { tenantId: string; userId?: string | null };
+import {
+  countOwnServers,
+  deleteServer,
+  findServerById,
+  findServerByName,
+  findServerByUrl,
+  insertServer,
+  listVisibleServers,
+  makeWorkspaceServer,
+} from "./servers-repository";
 
 export type AddMcpServerInput = {
   url: string;
@@ -62,12 +69,14 @@ export function createMcpServerRegistry(deps: {
   allowPrivateNetwork: boolean;
   /** Origins allowed although private or plain http (a local server the host runs itself). */
   allowedOrigins: ReadonlySet<string>;
+  /** How many servers one member may add for themselves. */
+  maxServersPerUser: number;
   /** Names the host's own providers hold: an added server may not take one. */
   reservedNames: ReadonlySet<string>;
   /** Discovers and registers (the same preparation `mcp()` providers get on start). */
   prepare(provider: McpProvider): Promise<void>;
   /** Revokes and deletes every connection of the tenant to that provider (a removed server). */
-  disconnectAll(tenantId: string, provider: string): Promise<void>;
+  disconnectAll(provider: McpProvider, tenantId: string): Promise<void>;
 }) {
   const providers = new Map<string, McpProvider>();
   const allowsPrivate = (url: string) =>
@@ -75,7 +84,7 @@ export function createMcpServerRegistry(deps: {
 
   function providerFor(row: McpServerRow): McpProvider {
     const known = providers.get(row.id);
-    if (known) return known;
+    if (known && known.displayName === row.displayName) return known;
     const made = mcp({
       name: row.name,
       url: row.url,
@@ -92,46 +101,24 @@ export function createMcpServerRegistry(deps: {
   // this instance's own at once.
   const rowsByName = new Map<string, { row: McpServerRow; until: number }>();
   const rowKey = (tenantId: string, name: string) => `${tenantId}\n${name}`;
+  const forget = (row: McpServerRow) => rowsByName.delete(rowKey(row.tenantId, row.name));
 
   async function find(name: string, owner: ProviderOwner): Promise<McpProvider | undefined> {
     const key = rowKey(owner.tenantId, name);
-    let row = rowsByName.get(key);
-    if (!row || row.until <= Date.now()) {
-      const db = await deps.db();
-      const [found] = await db
-        .select()
-        .from(mcpServers)
-        .where(and(eq(mcpServers.tenantId, owner.tenantId), eq(mcpServers.name, name)));
-      row = found ? { row: found, until: Date.now() + ROW_TTL_MS } : undefined;
-      if (row) rowsByName.set(key, row);
+    let cached = rowsByName.get(key);
+    if (!cached || cached.until <= Date.now()) {
+      const found = await findServerByName(await deps.db(), owner.tenantId, name);
+      cached = found ? { row: found, until: Date.now() + ROW_TTL_MS } : undefined;
+      if (cached) rowsByName.set(key, cached);
       else rowsByName.delete(key);
     }
-    return row && isVisibleTo(row.row, owner) ? providerFor(row.row) : undefined;
+    return cached && isVisibleTo(cached.row, owner) ? providerFor(cached.row) : undefined;
   }
 
   /** The servers the caller may see (their own and the workspace's), oldest first. */
   async function list(identity: Identity): Promise<{ row: McpServerRow; provider: McpProvider }[]> {
-    const db = await deps.db();
-    const rows = await db
-      .select()
-      .from(mcpServers)
-      .where(
-        and(
-          eq(mcpServers.tenantId, identity.tenantId),
-          or(eq(mcpServers.visibility, "workspace"), eq(mcpServers.createdBy, identity.userId)),
-        ),
-      )
-      .orderBy(asc(mcpServers.createdAt));
+    const rows = await listVisibleServers(await deps.db(), identity);
     return rows.map((row) => ({ row, provider: providerFor(row) }));
-  }
-
-  async function findByUrl(tenantId: string, url: string): Promise<McpServerRow | undefined> {
-    const db = await deps.db();
-    const [row] = await db
-      .select()
-      .from(mcpServers)
-      .where(and(eq(mcpServers.tenantId, tenantId), eq(mcpServers.url, url)));
-    return row;
   }
 
   /** The existing server for that URL when the caller can see it; else discovers and saves. */
@@ -139,17 +126,22 @@ export function createMcpServerRegistry(deps: {
     identity: Identity,
     input: AddMcpServerInput,
   ): Promise<{ row: McpServerRow; provider: McpProvider; created: boolean }> {
-    if (input.visibility === "workspace" && identity.role !== "admin") {
+    const workspace = input.visibility === "workspace";
+    if (workspace && identity.role !== "admin") {
       throw new ConnectionsError("forbidden", "Only admins may add MCP servers for the workspace");
     }
+    const db = await deps.db();
     const url = canonicalServerUrl(input.url, allowsPrivate(input.url));
-    const existing = await findByUrl(identity.tenantId, url);
+    const existing = await findServerByUrl(db, identity.tenantId, url);
     if (existing) {
       // The workspace's server is the admins' to add: a member who added the URL for themselves
-      // first does not keep it from the workspace. Their row becomes the workspace's, and their
-      // connections to it stay theirs.
-      if (input.visibility === "workspace" && existing.visibility === "user") {
-        const promoted = await promote(existing);
+      // first does not keep it from the workspace. Their row becomes the workspace's, under the
+      // admin's words (a member's display name is not shown to everyone); their connections to
+      // it stay theirs.
+      if (workspace && existing.visibility === "user") {
+        const displayName = input.displayName ?? existing.name;
+        const promoted = (await makeWorkspaceServer(db, existing.id, displayName)) ?? existing;
+        forget(existing);
         return { row: promoted, provider: providerFor(promoted), created: false };
       }
       if (!isVisibleTo(existing, identity)) {
@@ -160,7 +152,16 @@ export function createMcpServerRegistry(deps: {
       }
       return { row: existing, provider: providerFor(existing), created: false };
     }
-    const name = await freeName(identity, input.name ?? serverNameFrom(url), input.visibility);
+    if (
+      !workspace &&
+      (await countOwnServers(db, identity.tenantId, identity.userId)) >= deps.maxServersPerUser
+    ) {
+      throw new ConnectionsError(
+        "mcp_server_limit",
+        `A member may add ${deps.maxServersPerUser} MCP servers for themselves: remove one first`,
+      );
+    }
+    const name = await freeName(db, identity, input.name ?? serverNameFrom(url), workspace);
     await assertPublic(url);
     const provider = mcp({
       name,
@@ -171,26 +172,21 @@ export function createMcpServerRegistry(deps: {
     });
     // Discovery and registration succeed before anything is saved: a bad URL leaves no row.
     await deps.prepare(provider);
-    const db = await deps.db();
-    const [row] = await db
-      .insert(mcpServers)
-      .values({
-        id: newId(),
-        tenantId: identity.tenantId,
-        name,
-        displayName: provider.displayName,
-        url,
-        visibility: input.visibility,
-        createdBy: identity.userId,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const row = await insertServer(db, {
+      id: newId(),
+      tenantId: identity.tenantId,
+      name,
+      displayName: provider.displayName,
+      url,
+      visibility: input.visibility,
+      createdBy: identity.userId,
+    });
     if (row) {
       providers.set(row.id, provider);
       return { row, provider, created: true };
     }
     // Another request added the same URL (or took the name) while we were discovering.
-    const raced = await findByUrl(identity.tenantId, url);
+    const raced = await findServerByUrl(db, identity.tenantId, url);
     if (raced) return { row: raced, provider: providerFor(raced), created: false };
     throw nameTaken(name);
   }
@@ -198,64 +194,45 @@ export function createMcpServerRegistry(deps: {
   /**
    * The name asked for, when free. A member's private server holding it does not stop an admin
    * adding the workspace's: the workspace's gets the first free "<name>-2", "<name>-3"… instead
-   * (the answer names it). A name the host's providers or another workspace server hold is
-   * refused.
+   * (the answer names it; a member can hold few, see maxServersPerUser). A name the host's
+   * providers or another workspace server hold is refused.
    */
   async function freeName(
+    db: Database,
     identity: Identity,
     name: string,
-    visibility: "user" | "workspace",
+    workspace: boolean,
   ): Promise<string> {
     if (deps.reservedNames.has(name)) throw nameTaken(name);
-    const db = await deps.db();
-    const holderOf = async (candidate: string) =>
-      (
-        await db
-          .select({ visibility: mcpServers.visibility })
-          .from(mcpServers)
-          .where(and(eq(mcpServers.tenantId, identity.tenantId), eq(mcpServers.name, candidate)))
-      )[0];
-    const holder = await holderOf(name);
+    const holder = await findServerByName(db, identity.tenantId, name);
     if (!holder) return name;
-    if (visibility !== "workspace" || holder.visibility === "workspace") throw nameTaken(name);
-    for (let suffix = 2; suffix < 100; suffix++) {
+    if (!workspace || holder.visibility === "workspace") throw nameTaken(name);
+    for (let suffix = 2; suffix <= deps.maxServersPerUser + 1; suffix++) {
       const candidate = `${name.slice(0, 60)}-${suffix}`;
-      if (!deps.reservedNames.has(candidate) && !(await holderOf(candidate))) return candidate;
+      const taken = deps.reservedNames.has(candidate);
+      if (!taken && !(await findServerByName(db, identity.tenantId, candidate))) return candidate;
     }
     throw nameTaken(name);
-  }
-
-  async function promote(row: McpServerRow): Promise<McpServerRow> {
-    const db = await deps.db();
-    const [promoted] = await db
-      .update(mcpServers)
-      .set({ visibility: "workspace", updatedAt: new Date() })
-      .where(eq(mcpServers.id, row.id))
-      .returning();
-    rowsByName.delete(rowKey(row.tenantId, row.name));
-    return promoted ?? row;
   }
 
   /**
    * Removes an added server: its connections are revoked and deleted first, while the server is
    * still known (revocation needs its endpoints). The user who added a private server may remove
-   * it; a workspace server, or any of the tenant's, only an admin.
+   * it; a workspace server, or any of the tenant's, an admin.
    */
   async function remove(identity: Identity, id: string): Promise<void> {
     const db = await deps.db();
-    const [row] = await db
-      .select()
-      .from(mcpServers)
-      .where(and(eq(mcpServers.tenantId, identity.tenantId), eq(mcpServers.id, id)));
-    if (!row || !isVisibleTo(row, identity)) {
+    const row = await findServerById(db, identity.tenantId, id);
+    const admin = identity.role === "admin";
+    if (!row || (!admin && !isVisibleTo(row, identity))) {
       throw new ConnectionsError("not_found", "No such MCP server");
     }
-    if (row.visibility === "workspace" && identity.role !== "admin") {
+    if (row.visibility === "workspace" && !admin) {
       throw new ConnectionsError("forbidden", "Only an admin can remove a workspace MCP server");
     }
-    await deps.disconnectAll(row.tenantId, row.name);
-    await db.delete(mcpServers).where(eq(mcpServers.id, row.id));
-    rowsByName.delete(rowKey(row.tenantId, row.name));
+    await deps.disconnectAll(providerFor(row), row.tenantId);
+    await deleteServer(db, row.id);
+    forget(row);
     providers.delete(row.id);
   }
 

@@ -1,9 +1,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { postgresStore } from "../store/postgres-store";
+import { createPostgresStore } from "../store/postgres-store";
 import { connectThroughSandbox, createHost } from "../testing/harness";
 import { createScratchDatabase } from "../testing/postgres";
+import { mcpTransport } from "./adapters";
 import { mcp } from "./provider";
 import { createMcpTransport } from "./transport";
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   scratch = await createScratchDatabase();
   sandbox = await startMcpSandbox({ mcpKnobs: { clientIdMetadataDocuments: false } });
   host = createHost({
-    store: postgresStore({ url: scratch.url, max: 4 }),
+    store: createPostgresStore({ url: scratch.url, max: 4 }),
     sandboxUrl: "",
     // The server's origin, and nothing else, through the SSRF guard.
     providers: [
@@ -37,7 +38,7 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-async function listTasks(transport: Awaited<ReturnType<typeof host.connections.mcpTransport>>) {
+async function listTasks(transport: Awaited<ReturnType<typeof mcpTransport>>) {
   const client = new Client({ name: "test", version: "1.0.0" });
   try {
     await client.connect(transport);
@@ -49,22 +50,36 @@ async function listTasks(transport: Awaited<ReturnType<typeof host.connections.m
 }
 
 it("a token the server refuses before its expiry: one refresh, the call succeeds, every time", async () => {
-  await listTasks(await host.connections.mcpTransport(alice));
+  await listTasks(await mcpTransport(host.connections, alice));
   const before = sandbox.stats.refreshGrants;
   for (let round = 1; round <= 5; round++) {
     sandbox.expireAccessTokens();
-    expect((await listTasks(await host.connections.mcpTransport(alice))).length).toBeGreaterThan(0);
+    expect((await listTasks(await mcpTransport(host.connections, alice))).length).toBeGreaterThan(
+      0,
+    );
     expect(sandbox.stats.refreshGrants - before).toBe(round);
   }
 });
+
+const unused = {
+  type: "oauth2" as const,
+  connectionId: "c",
+  accessToken: "unused",
+  expiresAt: null,
+  scopes: [],
+  extras: {},
+};
 
 it("sends nothing to a server the SSRF guard refuses, whatever the provider discovered", async () => {
   const strict = mcp({ name: "strict", url: sandbox.url });
   const transport = createMcpTransport(strict, {
     name: "strict",
     redirectUri: "http://localhost:3050/api/connections/callback",
-    credential: async () => ({ accessToken: "unused", expiresAt: null, scopes: [] }),
-    forceRefresh: async () => ({ accessToken: "unused" }),
+    tokens: {
+      provider: "strict",
+      current: async () => unused,
+      refreshed: async () => unused,
+    },
   });
   const requests = sandbox.mcpStats.mcpRequests;
   await expect(listTasks(transport)).rejects.toMatchObject({ code: "unsafe_url" });

@@ -1,45 +1,43 @@
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { InsufficientScopeError } from "../errors";
-import { insufficientScopeOf } from "../oauth/bearer-challenge";
+import { authorizedFetch } from "../credentials/authorized-fetch";
 import { bearerAuthorization } from "../shared/credential-header";
-import { assertFetchable, capStream } from "../shared/outbound";
-import { createMcpAuthProvider, type McpAuthProviderDeps } from "./auth-provider";
+import { capStream, guardedResponse } from "../shared/outbound";
+import {
+  createMcpAuthProvider,
+  type McpAuthProviderDeps,
+  oauthCredentialOf,
+} from "./auth-provider";
 import type { McpProvider } from "./provider";
 
 /**
  * The SDK's Streamable HTTP transport with our vault behind it and our fetch under it. Seeing
- * each answer is what the auth provider alone cannot do: a 403 insufficient_scope becomes an
- * InsufficientScopeError before the SDK tries to authorize, a 401 gets one forced refresh and one
- * retry with the refreshed token, and every request passes the SSRF guard (redirects are not
- * followed), not only discovery's.
+ * each answer is what the auth provider alone cannot do: every request carrying a token goes
+ * through the kit's one credential policy (authorizedFetch: a 401 refreshed once and retried, a
+ * 403 insufficient_scope an InsufficientScopeError before the SDK tries to authorize), and every
+ * request passes the SSRF guard with its address pinned, redirects not followed.
  */
 export function createMcpTransport(
   provider: McpProvider,
   deps: Omit<McpAuthProviderDeps, "provider" | "underKitTransport">,
 ): StreamableHTTPClientTransport {
-  const send: FetchLike = async (url, init) => {
+  const send = async (url: string | URL, init: RequestInit | undefined) => {
     const target = new URL(url);
-    await assertFetchable(target, provider.mcp.policy);
-    const redirect = init?.redirect === "error" ? "error" : "manual";
-    return capMessages(await fetch(target, { ...init, redirect }), target.origin);
+    const response = await guardedResponse(target, init ?? {}, provider.mcp.policy);
+    return capMessages(response, target.origin);
   };
   const guarded: FetchLike = async (url, init) => {
-    let response = await send(url, init);
-    const resendable = init?.body === undefined || typeof init.body === "string";
-    if (response.status === 401 && resendable && new Headers(init?.headers).has("authorization")) {
-      // Refused before its expiry (revoked, or the server restarted): one forced refresh and one
-      // retry, as connections.fetch does, so the SDK never fails the call for it.
-      await response.body?.cancel();
-      const { accessToken } = await deps.forceRefresh();
-      const headers = new Headers(init?.headers);
-      headers.set("authorization", bearerAuthorization(accessToken, deps.name));
-      response = await send(url, { ...init, headers });
-    }
-    const needed = insufficientScopeOf(response);
-    if (!needed) return response;
-    await response.body?.cancel();
-    throw new InsufficientScopeError(deps.name, needed);
+    // A request the SDK sends without a token (metadata, perhaps on another origin) gets none.
+    if (!new Headers(init?.headers).has("authorization")) return send(url, init);
+    return authorizedFetch(deps.tokens, {
+      send: async (credential) => {
+        const headers = new Headers(init?.headers);
+        const { accessToken } = await oauthCredentialOf(deps.name, async () => credential);
+        headers.set("authorization", bearerAuthorization(accessToken, deps.name));
+        return send(url, { ...init, headers });
+      },
+      resendable: init?.body === undefined || typeof init.body === "string",
+    });
   };
   const authProvider = createMcpAuthProvider({
     ...deps,

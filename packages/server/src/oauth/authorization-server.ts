@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import type { OAuthProvider, ProviderQuirks } from "../providers/types";
-import { boundedResponse, MAX_RESPONSE_BYTES } from "../shared/outbound";
+import { boundedResponse, guardedResponse, MAX_RESPONSE_BYTES } from "../shared/outbound";
 
 /** The issuer a grant comes from: the provider's, else its authorization endpoint's origin. */
 export function issuerOf(provider: OAuthProvider): string {
@@ -57,7 +57,7 @@ export type RequestOptions = {
  * Plain http is refused except on loopback, where the sandbox and local issuers live
  * (RFC 8252 §8.3 treats loopback as safe from network attackers). Every answer is read under
  * the size cap before oauth4webapi parses it, whoever the provider is. Given the provider,
- * calls pass its outbound guard (the SSRF check, for endpoints a stranger's metadata named), and
+ * calls pass its outbound policy (the SSRF guard, for endpoints a stranger's metadata named), and
  * calls to its token endpoint go through its `tokenResponse` quirk: the one place quirks touch
  * tokens.
  */
@@ -67,10 +67,12 @@ export function requestOptions(
   provider?: OAuthProvider,
 ): RequestOptions {
   const quirk = provider?.quirks?.tokenResponse;
-  const guard = provider?.outboundGuard;
+  const policy = provider?.outbound;
   const bounded: CustomFetch = async (target, options) => {
-    if (guard) await guard(new URL(target));
-    const response = await fetch(target, { ...(options as RequestInit), redirect: "manual" });
+    const init = { ...(options as RequestInit), redirect: "manual" as const };
+    const response = policy
+      ? await guardedResponse(new URL(target), init, policy)
+      : await fetch(target, init);
     return boundedResponse(response, MAX_RESPONSE_BYTES);
   };
   return {

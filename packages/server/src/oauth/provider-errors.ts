@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 
 /**
  * The error codes a provider may name in our messages: RFC 6749 §4.1.2.1 and §5.2, RFC 8707 §2

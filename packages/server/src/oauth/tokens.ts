@@ -1,7 +1,7 @@
 import type * as oauth from "oauth4webapi";
 import type { OAuthCredential } from "../connections/credential";
-import { ConnectionsError } from "../errors";
 import { isHeaderSafe } from "../shared/credential-header";
+import { ConnectionsError } from "../shared/errors";
 
 /**
  * A token response → what we seal. A refresh answer without a refresh token keeps the old one

@@ -1,4 +1,4 @@
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 import type { Provider } from "./types";
 
 /**

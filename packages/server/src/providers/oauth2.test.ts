@@ -1,15 +1,17 @@
 import { PGlite } from "@electric-sql/pglite";
 import { defaultKnobs, type Sandbox, startHostileMcpServer, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { discoverOAuth2Provider } from "../oauth/discover";
+import { assertFetchable } from "../shared/outbound";
+import { createPgliteStore } from "../store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT } from "../testing/harness";
-import { clientAuthFromMetadata, discoverOAuth2Provider, oauth2, pkceFromMetadata } from "./oauth2";
+import { clientAuthFromMetadata, oauth2, pkceFromMetadata } from "./oauth2";
 import type { OAuthProvider } from "./types";
 
 let sandbox: Sandbox;
 let provider: OAuthProvider;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
@@ -118,7 +120,9 @@ describe("oauth2 (metadata → record)", () => {
       { name: "idp", displayName: "IdP", issuer: metadata.issuer },
       { ...metadata, token_endpoint: "https://169.254.169.254/token" },
     );
-    await expect(record.outboundGuard?.(new URL(record.tokenEndpoint))).rejects.toMatchObject({
+    await expect(
+      assertFetchable(new URL(record.tokenEndpoint), record.outbound!),
+    ).rejects.toMatchObject({
       code: "unsafe_url",
     });
   });

@@ -1,13 +1,19 @@
-import * as oauth from "oauth4webapi";
-import { ConnectionsError } from "../errors";
-import { requestOptions } from "../oauth/authorization-server";
-import {
-  assertFetchable,
-  checkEndpointUrl,
-  defaultOutboundPolicy,
-  type OutboundPolicy,
-} from "../shared/outbound";
+import { ConnectionsError } from "../shared/errors";
+import { checkEndpointUrl, defaultOutboundPolicy, type OutboundPolicy } from "../shared/outbound";
 import { parseOpenIdUserinfo } from "./openid-userinfo";
+
+/** The fields of RFC 8414 §2 (and OpenID Connect Discovery §3) a provider record is made from. */
+export type AuthorizationServerMetadata = {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  revocation_endpoint?: string;
+  userinfo_endpoint?: string;
+  token_endpoint_auth_methods_supported?: string[];
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+};
+
 import type { ClientAuthMethod, OAuthProvider } from "./types";
 
 export type OAuth2Options = {
@@ -30,35 +36,16 @@ export type OAuth2Options = {
   allowPrivateNetwork?: boolean;
 };
 
-export type DiscoverOptions = OAuth2Options & {
-  /** "oauth2" reads RFC 8414 `/.well-known/oauth-authorization-server` (default); "oidc" reads `/.well-known/openid-configuration`. */
-  algorithm?: "oauth2" | "oidc";
-  timeoutMs?: number;
-};
-
-/**
- * Any standards-following OAuth 2.0 / OpenID provider, from its published metadata.
- * `createConnections` takes providers synchronously, so discovery happens before it, once, at
- * start: `providers: [await discoverOAuth2Provider({ ... })]`. A failing discovery stops the start.
- */
-export async function discoverOAuth2Provider(options: DiscoverOptions): Promise<OAuthProvider> {
-  const issuer = new URL(options.issuer);
-  const algorithm = options.algorithm ?? "oauth2";
-  const response = await oauth.discoveryRequest(issuer, {
-    ...requestOptions(issuer.href, options.timeoutMs ?? 10_000),
-    algorithm,
-  });
-  const metadata = await oauth.processDiscoveryResponse(issuer, response);
-  return oauth2(options, metadata);
-}
-
 /**
  * The decision half of discovery: metadata (RFC 8414 §2) → a provider record. The metadata is
  * the issuer's word about URLs the browser is sent to and the server calls with secrets: each
  * endpoint must be https (`javascript:` would run in the app's origin), and endpoints off the
  * issuer's origin must be public addresses, checked again before every call.
  */
-export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServer): OAuthProvider {
+export function oauth2(
+  options: OAuth2Options,
+  metadata: AuthorizationServerMetadata,
+): OAuthProvider {
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new ConnectionsError(
       "invalid_options",
@@ -95,7 +82,7 @@ export function oauth2(options: OAuth2Options, metadata: oauth.AuthorizationServ
       ? { identity: { url: metadata.userinfo_endpoint, parse: parseOpenIdUserinfo } }
       : {}),
     ...(options.apiOrigins ? { apiOrigins: options.apiOrigins } : {}),
-    outboundGuard: (url) => assertFetchable(url, policy),
+    outbound: policy,
   };
 }
 
@@ -119,7 +106,7 @@ function metadataPolicy(options: OAuth2Options, issuer: string): OutboundPolicy 
  * Basic is preferred when offered, as the RFC 6749 §2.3.1 default every server must support.
  */
 export function clientAuthFromMetadata(
-  metadata: oauth.AuthorizationServer,
+  metadata: AuthorizationServerMetadata,
   clientSecret: string | undefined,
 ): ClientAuthMethod {
   if (!clientSecret) return "none";
@@ -133,7 +120,7 @@ export function clientAuthFromMetadata(
 }
 
 /** PKCE S256 unless the metadata lists challenge methods without it (RFC 7636, RFC 9700 §2.1.1). */
-export function pkceFromMetadata(metadata: oauth.AuthorizationServer): boolean {
+export function pkceFromMetadata(metadata: AuthorizationServerMetadata): boolean {
   const methods = metadata.code_challenge_methods_supported;
   return methods === undefined || methods.includes("S256");
 }

@@ -1,3 +1,5 @@
+import type { OutboundPolicy } from "../shared/outbound";
+
 /** What the identity endpoint tells us about the connected account. */
 export type AccountIdentity = {
   /** Stable id of the account at the provider (used to recognise a reconnect). */
@@ -83,10 +85,10 @@ export type OAuthProvider = {
   };
   quirks?: ProviderQuirks;
   /**
-   * Checked before every request to this provider's token and revocation endpoints: for
-   * endpoints a stranger's metadata named (MCP servers added by URL), the SSRF guard.
+   * For endpoints a stranger's metadata named (MCP servers added by URL, discovered issuers):
+   * every request to this provider goes through the SSRF guard under this policy.
    */
-  outboundGuard?: (url: URL) => Promise<void>;
+  outbound?: OutboundPolicy;
 };
 
 export type SecretProvider = {
@@ -102,30 +104,9 @@ export type SecretProvider = {
 
 export type Provider = OAuthProvider | SecretProvider;
 
-/** The public description of a provider: what `GET /providers` returns. */
-export type ProviderInfo = {
-  name: string;
-  displayName: string;
-  kind: "oauth2" | "secret";
-  configured: boolean;
-  scopes: string[];
-  iconUrl?: string;
-};
-
 export function isConfigured(provider: Provider): boolean {
   if (provider.kind === "secret") return true;
   return (
     Boolean(provider.clientId) && (provider.clientAuth === "none" || Boolean(provider.clientSecret))
   );
-}
-
-export function describeProvider(provider: Provider): ProviderInfo {
-  return {
-    name: provider.name,
-    displayName: provider.displayName,
-    kind: provider.kind,
-    configured: isConfigured(provider),
-    scopes: provider.kind === "oauth2" ? provider.scopes : [],
-    ...(provider.iconUrl ? { iconUrl: provider.iconUrl } : {}),
-  };
 }

@@ -1,13 +1,13 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 import { asUser, createHost, json, MOUNT } from "../testing/harness";
 
 // Who may touch what, and which requests a foreign page can make the browser send. Nothing here
 // reaches a provider, so no sandbox: the attio record points at a closed port.
 
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 
 export const CSRF_HEADER = "x-connect-request";
 

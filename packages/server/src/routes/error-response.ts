@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { ConnectionsError, errorStatus, InsufficientScopeError } from "../errors";
-import { isStoreUnavailable, storeUnavailableError } from "../store/unavailable";
+import { ConnectionsError, ERROR_STATUS, InsufficientScopeError } from "../shared/errors";
+import type { ErrorBody } from "./schemas";
 
-export function errorBody(error: ConnectionsError) {
+export function errorBody(error: ConnectionsError): ErrorBody {
   return {
     error: {
       code: error.code,
@@ -15,25 +15,26 @@ export function errorBody(error: ConnectionsError) {
   };
 }
 
-/** One place maps errors to HTTP: typed codes keep their message, anything else says nothing. */
-export function toErrorResponse(error: unknown, c: Context): Response {
-  const known =
-    error instanceof ConnectionsError
-      ? error
-      : error instanceof ZodError
-        ? new ConnectionsError("invalid_request", describeZodError(error))
-        : isStoreUnavailable(error)
-          ? storeUnavailableError()
-          : undefined;
-  if (known) {
-    const status = (errorStatus[known.code] ?? 400) as ContentfulStatusCode;
-    return c.json(errorBody(known), status);
-  }
-  // Unknown errors may carry anything in their message: log the kind, never the text.
-  console.error(
-    `@x/server: unexpected ${(error as Error)?.name ?? "error"} on ${c.req.method} ${c.req.routePath}`,
-  );
-  return c.json({ error: { code: "internal_error", message: "Something went wrong" } }, 500);
+/** The error a route failed with, as the kit's typed error, or undefined when it is none. */
+export function knownError(error: unknown): ConnectionsError | undefined {
+  if (error instanceof ConnectionsError) return error;
+  if (error instanceof ZodError)
+    return new ConnectionsError("invalid_request", describeZodError(error));
+  return undefined;
+}
+
+/**
+ * One place maps errors to HTTP: typed codes keep their message, anything else says nothing
+ * to the browser and goes to `unexpected` (the host's logger), whose text may be anything.
+ */
+export function errorHandler(unexpected: (error: unknown, c: Context) => void) {
+  return (error: unknown, c: Context): Response => {
+    const known = knownError(error);
+    if (known) return c.json(errorBody(known), ERROR_STATUS[known.code] as ContentfulStatusCode);
+    unexpected(error, c);
+    const body: ErrorBody = { error: { code: "internal_error", message: "Something went wrong" } };
+    return c.json(body, 500);
+  };
 }
 
 function describeZodError(error: ZodError): string {
@@ -45,5 +46,5 @@ function describeZodError(error: ZodError): string {
 
 /** For host routes that call the kit: the same JSON error and status the kit's routes send. */
 export function connectionsErrorResponse(error: ConnectionsError): Response {
-  return Response.json(errorBody(error), { status: errorStatus[error.code] ?? 400 });
+  return Response.json(errorBody(error), { status: ERROR_STATUS[error.code] });
 }

@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 import { asUser, createHost, json, MOUNT } from "../testing/harness";
 import { MAX_BODY_BYTES } from "./request-body";
 import { connectBody, renameBody, secretBody } from "./schemas";
@@ -11,7 +11,7 @@ import { connectBody, renameBody, secretBody } from "./schemas";
 
 let sandbox: Sandbox;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 let renameTarget: string;
 

@@ -1,13 +1,13 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 import { createHost, json, MOUNT } from "../testing/harness";
 
 const client = new PGlite();
 let host: ReturnType<typeof createHost>;
 
 beforeAll(() => {
-  host = createHost({ store: pgliteStore({ client }), sandboxUrl: "http://127.0.0.1:9" });
+  host = createHost({ store: createPgliteStore({ client }), sandboxUrl: "http://127.0.0.1:9" });
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 
 /** Bodies above this are refused before they are read: no route needs more than a secret. */
 export const MAX_BODY_BYTES = 64 * 1024;

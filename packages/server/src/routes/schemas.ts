@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ERROR_CODES } from "../shared/errors";
 
 const visibility = z.enum(["user", "workspace"]);
 
@@ -48,11 +49,12 @@ export const renameBody = z.object({ name: z.string().trim().min(1).max(200) }).
 
 export const idParam = z.string().uuid();
 
-// Responses: what docs/http-api.md promises, and what GET /openapi.json publishes.
+// Responses: what docs/http-api.md promises, and what GET /openapi.json publishes. The server's
+// types for them come from here, and @x/client's are checked against them (contract test).
 
 export const errorResponse = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     provider: z.string().optional(),
     /** insufficient_scope: what the provider said the request needs. */
@@ -96,11 +98,11 @@ const mcpServer = z.object({
   createdAt: z.iso.datetime(),
 });
 
+export const mcpServerWithProvider = mcpServer.extend({ provider: providerResponse });
+
 export const mcpServerResponse = z.object({ server: mcpServer, provider: providerResponse });
 
-export const mcpServerListResponse = z.object({
-  servers: z.array(mcpServer.extend({ provider: providerResponse })),
-});
+export const mcpServerListResponse = z.object({ servers: z.array(mcpServerWithProvider) });
 
 export const connectStartedResponse = z.object({
   authorizeUrl: z.url(),
@@ -113,5 +115,12 @@ export const flowResponse = z.object({
   status: z.enum(["pending", "success", "error"]),
   provider: z.string(),
   connectionId: z.string().optional(),
-  error: z.object({ code: z.string() }).optional(),
+  error: z.object({ code: z.enum(ERROR_CODES) }).optional(),
 });
+
+export type ErrorBody = z.infer<typeof errorResponse>;
+export type ProviderView = z.infer<typeof providerResponse>;
+export type ConnectionView = z.infer<typeof connectionResponse>;
+export type McpServerView = z.infer<typeof mcpServerWithProvider>;
+export type ConnectStartedView = z.infer<typeof connectStartedResponse>;
+export type FlowView = z.infer<typeof flowResponse>;

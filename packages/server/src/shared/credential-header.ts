@@ -1,4 +1,4 @@
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "./errors";
 
 // Printable ASCII, with spaces inside only: what an HTTP field value carries unchanged
 // (RFC 9110 §5.5). A CR or LF would split the header; fetch refuses it with an error that

@@ -1,6 +1,8 @@
+import { type LookupAddress, lookup as lookupCallback } from "node:dns";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
-import { ConnectionsError } from "../errors";
+import { Agent, fetch as pinnedFetch } from "undici";
+import { ConnectionsError } from "./errors";
 
 /**
  * Limits on a request to a URL a third party named (metadata endpoints, an MCP server added by
@@ -172,24 +174,65 @@ export function capStream(
   );
 }
 
+/**
+ * Every connection to a host a stranger named is opened through this lookup: each address it
+ * resolves to must be public at the moment the socket connects, so a name that answered a public
+ * address to the check and answers 169.254.169.254 to the request (DNS rebinding) gets nowhere.
+ */
+const pinnedAgent = new Agent({
+  connect: {
+    lookup(hostname, options, callback) {
+      lookupCallback(hostname, { ...options, all: true }, (error, found: LookupAddress[]) => {
+        if (error) return callback(error, "", 0);
+        if (found.length === 0 || !found.every((entry) => isPublicAddress(entry.address))) {
+          return callback(unsafeUrl(`to connect to ${hostname}`, "not a public address"), "", 0);
+        }
+        // biome-ignore lint/suspicious/noExplicitAny: node's overloads: a list when `all` is set
+        if (options.all) return (callback as any)(null, found);
+        callback(null, found[0]!.address, found[0]!.family);
+      });
+    },
+  },
+});
+
+/**
+ * fetch() to a URL a stranger named: the scheme and address checks first, redirects never
+ * followed (each hop would need them again), and, unless the policy relaxes that origin, the
+ * socket opened only to an address that is public when it connects.
+ */
+export async function guardedResponse(
+  url: URL,
+  init: RequestInit,
+  policy: OutboundPolicy,
+): Promise<Response> {
+  await assertFetchable(url, policy);
+  const request = { ...init, redirect: "manual" as const };
+  if (isRelaxed(url, policy)) return fetch(url, request);
+  // undici's own fetch with its own agent: the Node's built-in one may be another major.
+  return (await pinnedFetch(url, {
+    ...(request as Parameters<typeof pinnedFetch>[1]),
+    dispatcher: pinnedAgent,
+  })) as unknown as Response;
+}
+
 export type OutboundResponse = { status: number; headers: Headers; text: string };
 
-/** fetch() behind the guard: no redirects followed, a deadline, and a size limit. */
+/** guardedResponse with a deadline and the body read under the size limit. */
 export async function guardedFetch(
   url: string | URL,
   init: RequestInit,
   policy: OutboundPolicy,
 ): Promise<OutboundResponse> {
   const target = new URL(url);
-  await assertFetchable(target, policy);
   let response: Response;
   try {
-    response = await fetch(target, {
-      ...init,
-      redirect: "manual",
-      signal: AbortSignal.timeout(policy.timeoutMs),
-    });
+    response = await guardedResponse(
+      target,
+      { ...init, signal: AbortSignal.timeout(policy.timeoutMs) },
+      policy,
+    );
   } catch (error) {
+    if (error instanceof ConnectionsError) throw error;
     throw new ConnectionsError("provider_unreachable", `${target.origin} did not answer`, {
       cause: error,
     });

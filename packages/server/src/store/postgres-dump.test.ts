@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { asUser, consent, createHost, json, MOUNT } from "../testing/harness";
 import { createScratchDatabase } from "../testing/postgres";
 import { encodingsOf, SANDBOX_TOKEN_MARKERS } from "../testing/token-encodings";
-import { postgresStore } from "./postgres-store";
+import { createPostgresStore } from "./postgres-store";
 
 let sandbox: Sandbox;
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -12,7 +12,7 @@ let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
   [sandbox, scratch] = await Promise.all([startSandbox(), createScratchDatabase()]);
-  host = createHost({ store: postgresStore({ url: scratch.url }), sandboxUrl: sandbox.url });
+  host = createHost({ store: createPostgresStore({ url: scratch.url }), sandboxUrl: sandbox.url });
   await host.connections.ready();
 });
 

@@ -1,18 +1,16 @@
-import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outageProxy } from "../testing/outage-proxy";
 import { createScratchDatabase } from "../testing/postgres";
-import { postgresStore } from "./postgres-store";
-import type { Store } from "./store";
+import { createPostgresStore } from "./postgres-store";
 import { describeStore, journalLength } from "./store.contract";
 import { isStoreUnavailable } from "./unavailable";
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-let store: Store & { sql: postgres.Sql };
+let store: ReturnType<typeof createPostgresStore>;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase();
-  store = postgresStore({ url: scratch.url, max: 4 });
+  store = createPostgresStore({ url: scratch.url, max: 4 });
 });
 
 afterAll(async () => {
@@ -30,9 +28,11 @@ describeStore("postgres", {
   },
 });
 
-describe("postgresStore", () => {
+describe("createPostgresStore", () => {
   it("instances starting together migrate once between them", async () => {
-    const instances = Array.from({ length: 4 }, () => postgresStore({ url: scratch.url, max: 1 }));
+    const instances = Array.from({ length: 4 }, () =>
+      createPostgresStore({ url: scratch.url, max: 1 }),
+    );
     await Promise.all(instances.map((instance) => instance.open()));
     await Promise.all(instances.map((instance) => instance.close()));
     const [row] = await store.sql<{ count: number }[]>`
@@ -41,7 +41,7 @@ describe("postgresStore", () => {
   });
 
   it("stops the start with a clear error, without the password, when the database is unreachable", async () => {
-    const unreachable = postgresStore({ url: "postgres://user:hunter2@127.0.0.1:1/none" });
+    const unreachable = createPostgresStore({ url: "postgres://user:hunter2@127.0.0.1:1/none" });
     const failure = unreachable.open();
     await expect(failure).rejects.toThrow(
       /migrating PostgreSQL at postgres:\/\/user:\*\*\*@127\.0\.0\.1:1\/none failed/,
@@ -56,7 +56,7 @@ describe("postgresStore", () => {
     timeout: 10_000,
   }, async () => {
     const proxy = await outageProxy(new URL(scratch.url));
-    const outage = postgresStore({ url: proxy.url, max: 1 });
+    const outage = createPostgresStore({ url: proxy.url, max: 1 });
     try {
       await outage.open();
       const heard: string[] = [];
@@ -87,7 +87,7 @@ describe("postgresStore", () => {
 
   it("a subscription back after an outage says notifications were missed; the first one does not", async () => {
     const proxy = await outageProxy(new URL(scratch.url));
-    const outage = postgresStore({ url: proxy.url, max: 1 });
+    const outage = createPostgresStore({ url: proxy.url, max: 1 });
     try {
       const heard: string[] = [];
       let missed = 0;

@@ -1,9 +1,7 @@
-import { drizzle } from "drizzle-orm/postgres-js";
-import { migrate } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
+import type postgres from "postgres";
 import { MIGRATIONS } from "./migrations-folder";
 import { schema } from "./schema";
-import { type Database, type Store, StoreError } from "./store";
+import { type Database, type DatabaseStore, type Store, StoreError } from "./store";
 
 export type PostgresStoreOptions = {
   /** postgres://user:password@host:port/database */
@@ -30,48 +28,71 @@ const reconnectDelaySeconds = (failures: number) =>
 const CONNECT_TIMEOUT_SECONDS = 10;
 
 /** PostgreSQL for many stateless instances sharing one database. */
-export function postgresStore(
+export function postgresStore(options: PostgresStoreOptions): Store {
+  return createPostgresStore(options);
+}
+
+/**
+ * The same, as the kit sees it (and its tests: `sql` once opened). postgres.js and its Drizzle
+ * driver are loaded on first open: an app on the embedded store never loads them.
+ */
+export function createPostgresStore(
   options: PostgresStoreOptions,
-): Store & { readonly sql: postgres.Sql } {
-  const sql = postgres(options.url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-    backoff: reconnectDelaySeconds,
-    connect_timeout: CONNECT_TIMEOUT_SECONDS,
-  });
+): DatabaseStore & { readonly sql: postgres.Sql } {
+  let sql: postgres.Sql | undefined;
   let opening: Promise<Database> | undefined;
+  const open = () => {
+    opening ??= (async () => {
+      const [{ default: connect }, { drizzle }, { migrate }] = await Promise.all([
+        import("postgres"),
+        import("drizzle-orm/postgres-js"),
+        import("drizzle-orm/postgres-js/migrator"),
+      ]);
+      await migrateOnce(options.url, (session) => migrate(drizzle(session), MIGRATIONS), connect);
+      sql = connect(options.url, {
+        max: options.max ?? 10,
+        onnotice: () => {},
+        backoff: reconnectDelaySeconds,
+        connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      });
+      return drizzle(sql, { schema }) as unknown as Database;
+    })();
+    return opening;
+  };
   return {
     kind: "postgres",
-    sql,
-    open() {
-      opening ??= (async () => {
-        await migrateOnce(options.url);
-        return drizzle(sql, { schema }) as unknown as Database;
-      })();
-      return opening;
+    get sql() {
+      if (!sql) throw new StoreError("@x/server: the PostgreSQL store is not open yet");
+      return sql;
     },
+    open,
     async listen(channel, onMessage, onMissed) {
+      await open();
       // postgres.js keeps one dedicated connection for LISTEN and re-subscribes after a reconnect,
       // calling onlisten every time: each call after the first follows a loss.
       let subscribed = false;
-      const subscription = await sql.listen(channel, onMessage, () => {
+      const subscription = await sql!.listen(channel, onMessage, () => {
         if (subscribed) onMissed?.();
         subscribed = true;
       });
       return () => subscription.unlisten();
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await sql?.end({ timeout: 5 });
     },
   };
 }
 
 /** Instances starting together take turns: an advisory lock held on one dedicated connection. */
-async function migrateOnce(url: string): Promise<void> {
-  const session = postgres(url, { max: 1, onnotice: () => {} });
+async function migrateOnce(
+  url: string,
+  migrate: (session: postgres.Sql) => Promise<void>,
+  connect: typeof postgres,
+): Promise<void> {
+  const session = connect(url, { max: 1, onnotice: () => {} });
   try {
     await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(session), MIGRATIONS);
+    await migrate(session);
   } catch (error) {
     throw new StoreError(
       `@x/server: migrating PostgreSQL at ${redactUrl(url)} failed: ${(error as Error).message}`,

@@ -1,26 +1,24 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { consumeFlow, insertFlow } from "../connect/flows-repository";
 import { openCredential } from "../connections/credential";
 import {
+  acquireLease,
+  claimDueConnections,
+  commitRefresh,
   findConnectionById,
   listVisibleConnections,
+  recordRefreshFailure,
   type SaveConnectionInput,
   saveConnection,
 } from "../connections/repository";
-import {
-  acquireLease,
-  claimDue,
-  commitRefresh,
-  recordRefreshFailure,
-} from "../credentials/refresh-repository";
-import { consumeFlow, insertFlow } from "../oauth/flows-repository";
 import { TEST_KEYS } from "../testing/harness";
 import { createVault, envKeyProvider, parseKeyring } from "../vault";
 import { describeDataKeyRepository } from "../vault/data-key-repository.contract";
 import { dataKeysRepository } from "./data-keys-repository";
 import { migrationsFolder } from "./migrations-folder";
-import type { Store } from "./store";
+import type { DatabaseStore } from "./store";
 
 const tokens = (n: number) => ({
   type: "oauth2" as const,
@@ -51,7 +49,7 @@ const input = (overrides: Partial<SaveConnectionInput> = {}): SaveConnectionInpu
  */
 export function describeStore(
   name: string,
-  setup: { store: () => Store; reset: () => Promise<void> },
+  setup: { store: () => DatabaseStore; reset: () => Promise<void> },
 ) {
   const db = () => setup.store().open();
   const vault = () =>
@@ -117,9 +115,8 @@ export function describeStore(
       const database = await db();
       const sealer = vault();
       const { row } = await saveConnection(database, sealer, input());
-      const schedule = { nextRefreshAt: null, nextCheckAt: null };
-      const won = await commitRefresh(database, sealer, row, tokens(2), schedule, "a");
-      const lost = await commitRefresh(database, sealer, row, tokens(3), schedule, "b");
+      const won = await commitRefresh(database, sealer, row, tokens(2), null, "a");
+      const lost = await commitRefresh(database, sealer, row, tokens(3), null, "b");
       expect(won?.revision).toBe(row.revision + 1);
       expect(won?.sealedEpoch).not.toBe(row.sealedEpoch);
       expect(lost).toBeUndefined();
@@ -163,12 +160,12 @@ export function describeStore(
         input({ userId: "later", nextRefreshAt: new Date(Date.now() + 3_600_000) }),
       );
       const claims = await Promise.all(
-        [1, 2, 3].map(() => claimDue(database, "refresh", 4, 60_000)),
+        [1, 2, 3].map(() => claimDueConnections(database, "refresh", 4, 60_000)),
       );
-      const all = claims.flat();
+      const all = claims.flat().map((row) => row.id);
       expect(all).toHaveLength(6);
       expect(new Set(all).size).toBe(6);
-      expect(await claimDue(database, "refresh", 10, 60_000)).toEqual([]);
+      expect(await claimDueConnections(database, "refresh", 10, 60_000)).toEqual([]);
     });
 
     it("a state is consumed once, even by racing callbacks", async () => {

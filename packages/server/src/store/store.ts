@@ -5,11 +5,17 @@ import type { schema } from "./schema";
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /**
- * Where connections live. Two implementations, one dialect: `pgliteStore` (embedded, the default)
- * and `postgresStore` (many instances sharing one server).
+ * Where connections live: `pgliteStore()` (embedded, the default) or `postgresStore()` (many
+ * instances sharing one server). Opaque: hand it to `createConnections`, which opens it and
+ * closes it on `close()`.
  */
 export interface Store {
   readonly kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+/** What the kit uses of a store: two implementations, one dialect. */
+export interface DatabaseStore extends Store {
   /** Opens the database and runs the migrations once; later calls return the same handle. */
   open(): Promise<Database>;
   /**
@@ -23,7 +29,15 @@ export interface Store {
     onMessage: (payload: string) => void,
     onMissed?: () => void,
   ): Promise<() => Promise<void>>;
-  close(): Promise<void>;
+}
+
+/** The store behind the public handle: only the kit's own factories make one. */
+export function databaseStore(store: Store): DatabaseStore {
+  const candidate = store as Partial<DatabaseStore>;
+  if (typeof candidate.open !== "function" || typeof candidate.listen !== "function") {
+    throw new TypeError("store: pass pgliteStore() or postgresStore()");
+  }
+  return store as DatabaseStore;
 }
 
 export class StoreError extends Error {

@@ -1,4 +1,4 @@
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 
 // What postgres.js and PostgreSQL say when the database is down, restarting or unreachable.
 const UNAVAILABLE_CODES = new Set([
@@ -63,19 +63,23 @@ export function reportStoreUnavailable<Args extends unknown[], Result>(
   };
 }
 
-type AsyncMethodOf<T> = {
-  [Key in keyof T]: T[Key] extends (...args: never[]) => Promise<unknown> ? Key : never;
-}[keyof T];
-
-/** A copy of `target` whose named methods report store_unavailable (see reportStoreUnavailable). */
-export function reportStoreUnavailableIn<T extends object, Name extends AsyncMethodOf<T>>(
-  target: T,
-  names: readonly Name[],
-): T {
-  const reporting = { ...target };
-  for (const name of names) {
-    const method = target[name] as (...args: unknown[]) => Promise<unknown>;
-    reporting[name] = reportStoreUnavailable(method) as T[Name];
+/**
+ * A copy of `target` whose every function reports store_unavailable (see
+ * reportStoreUnavailable): the one boundary where the composition root hands parts to hosts
+ * and routes. A function that returns no promise is wrapped harmlessly.
+ */
+export function reportStoreUnavailableInAll<T extends object>(target: T): T {
+  const reporting = { ...target } as Record<string, unknown>;
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value !== "function") continue;
+    reporting[name] = (...args: unknown[]) => {
+      const result = (value as (...args: unknown[]) => unknown).apply(target, args);
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        if (error instanceof ConnectionsError || !isStoreUnavailable(error)) throw error;
+        throw storeUnavailableError();
+      });
+    };
   }
-  return reporting;
+  return reporting as T;
 }

@@ -1,12 +1,13 @@
 import { answerConsent } from "@x/sandbox";
 import { Hono } from "hono";
-import { type ConnectionsOptions, createConnections } from "../create-connections";
+import { createConnections } from "../create-connections";
 import type { ConnectionEvent } from "../events";
-import type { Identity } from "../identity";
 import { type AttioOptions, attio } from "../providers/attio";
 import { secret } from "../providers/secret";
 import type { Provider } from "../providers/types";
+import type { Identity } from "../shared/identity";
 import type { Store } from "../store/store";
+import type { ConnectionsOptions } from "../types";
 
 export const TEST_KEYS = `v1:${Buffer.alloc(32, 7).toString("base64")}`;
 export const BASE_URL = "http://localhost:3050";

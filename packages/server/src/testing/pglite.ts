@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterEach, beforeAll } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 
 /**
  * One PGlite for the test file (it takes seconds to start), migrated once before the first test
@@ -9,7 +9,7 @@ import { pgliteStore } from "../store/pglite-store";
  */
 export function pgliteForFile(tables: readonly string[]) {
   const client = new PGlite();
-  const store = pgliteStore({ client });
+  const store = createPgliteStore({ client });
   const closers: (() => unknown)[] = [];
   beforeAll(async () => {
     // Migrations run here, not inside the first test's time budget.

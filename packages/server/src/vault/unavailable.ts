@@ -1,4 +1,4 @@
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 import { VaultKeyMissingError, VaultOpenError } from "./errors";
 import type { Vault } from "./vault";
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 import { signWebhook, verifyWebhookSignature } from "./signature";
 
 const SECRET = "whsec_test_0123456789abcdef";

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ConnectionsError } from "../errors";
+import { ConnectionsError } from "../shared/errors";
 
 export const SIGNATURE_HEADER = "x-connections-signature";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 import { connectThroughSandbox, createHost } from "../testing/harness";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   host = createHost({
-    store: pgliteStore({ client }),
+    store: createPgliteStore({ client }),
     sandboxUrl: sandbox.url,
     settings: { webhooks: [{ url, secret: SECRET }] },
   });

@@ -1,12 +1,34 @@
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import { backoffMs } from "../credentials/schedule";
-import type { ConnectionEvent } from "../events";
-import { newId } from "../oauth/random";
-import { type WebhookDeliveryRow, webhookDeliveries } from "../store/schema";
+/** What a webhook carries: an event, as JSON. */
+export type WebhookEvent = { type: string };
+
+import { backoffMs } from "../shared/backoff";
+import type { WebhookDeliveryRow } from "../store/schema";
 import type { Database } from "../store/store";
+import {
+  claimDueDeliveries,
+  insertDeliveries,
+  listDeliveries,
+  recordAttempt,
+} from "./deliveries-repository";
 import { SIGNATURE_HEADER, signWebhook } from "./signature";
 
 export type WebhookEndpoint = { url: string; secret: string };
+
+/** One attempt to deliver one event to one endpoint, as `webhookDeliveries()` lists it. */
+export type WebhookDelivery = {
+  id: string;
+  url: string;
+  eventType: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  /** The endpoint's HTTP status on the last attempt, if it answered. */
+  lastStatus: number | null;
+  /** "HTTP 500", "timed out", "unreachable"…: never the endpoint's body. */
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+};
 
 const MAX_ATTEMPTS = 8;
 
@@ -23,7 +45,6 @@ export function createWebhookSender(options: {
 
   async function attempt(delivery: WebhookDeliveryRow): Promise<void> {
     const secret = secrets.get(delivery.url);
-    const db = await options.db();
     let status: number | null = null;
     let error: string | null = null;
     if (!secret) {
@@ -50,21 +71,15 @@ export function createWebhookSender(options: {
     }
     const attempts = delivery.attempts + 1;
     const delivered = error === null;
-    await db
-      .update(webhookDeliveries)
-      .set({
-        attempts,
-        lastStatus: status,
-        lastError: error,
-        status: delivered
-          ? "delivered"
-          : attempts >= MAX_ATTEMPTS || !secret
-            ? "failed"
-            : "pending",
-        deliveredAt: delivered ? new Date() : null,
-        nextAttemptAt: delivered ? null : new Date(Date.now() + backoffMs(attempts)),
-      })
-      .where(eq(webhookDeliveries.id, delivery.id));
+    const gaveUp = attempts >= MAX_ATTEMPTS || !secret;
+    await recordAttempt(await options.db(), delivery.id, {
+      attempts,
+      lastStatus: status,
+      lastError: error,
+      status: delivered ? "delivered" : gaveUp ? "failed" : "pending",
+      deliveredAt: delivered ? new Date() : null,
+      nextAttemptAt: delivered ? null : new Date(Date.now() + backoffMs(attempts)),
+    });
   }
 
   return {
@@ -72,57 +87,42 @@ export function createWebhookSender(options: {
       return options.endpoints.length > 0;
     },
     /** Logs one delivery per endpoint and makes the first attempt right away. */
-    async enqueue(event: ConnectionEvent): Promise<void> {
+    async enqueue(event: WebhookEvent): Promise<void> {
       if (options.endpoints.length === 0) return;
-      const db = await options.db();
       const payload = JSON.stringify(event);
-      const rows = await db
-        .insert(webhookDeliveries)
-        .values(
-          options.endpoints.map((endpoint) => ({
-            id: newId(),
-            url: endpoint.url,
-            eventType: event.type,
-            payload,
-            nextAttemptAt: new Date(Date.now() + options.timeoutMs * 2),
-          })),
-        )
-        .returning();
+      const rows = await insertDeliveries(
+        await options.db(),
+        options.endpoints.map(({ url }) => ({ url, eventType: event.type, payload })),
+        options.timeoutMs * 2,
+      );
       await Promise.all(rows.map(attempt));
     },
     /** Retries deliveries whose backoff has passed; instances share them with SKIP LOCKED. */
     async deliverDue(limit = 50): Promise<number> {
-      const db = await options.db();
-      const due = db
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(
-          and(
-            eq(webhookDeliveries.status, "pending"),
-            lte(webhookDeliveries.nextAttemptAt, sql`now()`),
-          ),
-        )
-        .orderBy(asc(webhookDeliveries.nextAttemptAt))
-        .limit(limit)
-        .for("update", { skipLocked: true });
-      const claimed = await db
-        .update(webhookDeliveries)
-        .set({ nextAttemptAt: sql`now() + ${options.timeoutMs * 2} * interval '1 millisecond'` })
-        .where(inArray(webhookDeliveries.id, due))
-        .returning();
+      const claimed = await claimDueDeliveries(await options.db(), limit, options.timeoutMs * 2);
       await Promise.all(claimed.map(attempt));
       return claimed.length;
     },
     /** The delivery log, newest first. */
-    async deliveries(limit = 100): Promise<WebhookDeliveryRow[]> {
-      const db = await options.db();
-      return db
-        .select()
-        .from(webhookDeliveries)
-        .orderBy(sql`${webhookDeliveries.createdAt} desc`)
-        .limit(limit);
+    async deliveries(limit = 100): Promise<WebhookDelivery[]> {
+      return (await listDeliveries(await options.db(), limit)).map(toDelivery);
     },
   };
 }
 
 export type WebhookSender = ReturnType<typeof createWebhookSender>;
+
+function toDelivery(row: WebhookDeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    url: row.url,
+    eventType: row.eventType,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatus: row.lastStatus,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+  };
+}

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { isConfigured } from "../types";
-import { parseAsanaMe } from "./asana";
-import { parseGitLabUser } from "./gitlab";
-import { parseHubSpotAccount } from "./hubspot";
 import {
   asana,
   atlassian,
@@ -15,7 +12,10 @@ import {
   notion,
   salesforce,
   slack,
-} from "./index";
+} from ".";
+import { parseAsanaMe } from "./asana";
+import { parseGitLabUser } from "./gitlab";
+import { parseHubSpotAccount } from "./hubspot";
 
 /** The facts docs/providers.md lists, checked against the records. */
 const expected = [

@@ -1,8 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { defaultKnobs, type Sandbox, type SandboxKnobs, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ReauthRequiredError } from "../../errors";
-import { pgliteStore } from "../../store/pglite-store";
+import { ReauthRequiredError } from "../../shared/errors";
+import { createPgliteStore } from "../../store/pglite-store";
 import {
   asUser,
   consent,
@@ -24,14 +24,14 @@ import {
   notion,
   salesforce,
   slack,
-} from "./index";
+} from ".";
 import type { CatalogOptions } from "./shared";
 
 // Each provider's quirks, against the sandbox configured by its knobs to answer like that provider.
 
 let sandbox: Sandbox;
 const client = new PGlite();
-const store = pgliteStore({ client });
+const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 /** The sandbox only knows Attio's scopes; each provider asks for one of them. */

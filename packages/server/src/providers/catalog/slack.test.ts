@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { fetchIdentity } from "../../oauth/identity";
+import { fetchAccount } from "../../oauth/fetch-account";
 import { parseSlackAuthTest, slack, slackAuthTestStatus, slackTokenResponse } from "./slack";
 
 describe("slackTokenResponse", () => {
@@ -98,7 +98,7 @@ describe("slackAuthTestStatus", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth.test`;
     const provider = slack({ clientId: "id", clientSecret: "secret" });
-    const result = await fetchIdentity(
+    const result = await fetchAccount(
       { ...provider, identity: { ...provider.identity!, url } },
       { accessToken: "xoxb-test" },
       2_000,

@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pgliteStore } from "../store/pglite-store";
+import { createPgliteStore } from "../store/pglite-store";
 import {
   asUser,
   connectThroughSandbox,
@@ -21,7 +21,7 @@ let host: ReturnType<typeof createHost>;
 beforeAll(async () => {
   sandbox = await startSandbox();
   host = createHost({
-    store: pgliteStore({ client }),
+    store: createPgliteStore({ client }),
     sandboxUrl: sandbox.url,
     providers: [
       sandboxAttio(sandbox.url, {

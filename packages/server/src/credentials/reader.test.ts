@@ -1,8 +1,6 @@
 import { type Sandbox, startSandbox } from "@x/sandbox";
-import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { postgresStore } from "../store/postgres-store";
-import type { Store } from "../store/store";
+import { createPostgresStore } from "../store/postgres-store";
 import { connectThroughSandbox, createHost } from "../testing/harness";
 import { type OutageProxy, outageProxy } from "../testing/outage-proxy";
 import { createScratchDatabase } from "../testing/postgres";
@@ -11,8 +9,8 @@ let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let proxy: OutageProxy;
 let sandbox: Sandbox;
 /** Another instance's view: straight to PostgreSQL, while this instance's goes through the proxy. */
-let elsewhere: Store & { sql: postgres.Sql };
-let proxied: Store & { sql: postgres.Sql };
+let elsewhere: ReturnType<typeof createPostgresStore>;
+let proxied: ReturnType<typeof createPostgresStore>;
 let host: ReturnType<typeof createHost>;
 const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
 /** Every payload this instance's LISTEN connection delivers (the change feed shares it). */
@@ -22,8 +20,9 @@ beforeAll(async () => {
   scratch = await createScratchDatabase();
   proxy = await outageProxy(new URL(scratch.url));
   sandbox = await startSandbox();
-  elsewhere = postgresStore({ url: scratch.url, max: 1 });
-  proxied = postgresStore({ url: proxy.url, max: 2 });
+  elsewhere = createPostgresStore({ url: scratch.url, max: 1 });
+  await elsewhere.open();
+  proxied = createPostgresStore({ url: proxy.url, max: 2 });
   host = createHost({ store: proxied, sandboxUrl: sandbox.url });
   await host.connections.ready();
   expect((await connectThroughSandbox(host.app, "acme:alice")).status).toBe(200);

@@ -1,16 +1,15 @@
 import { answerConsent, type Sandbox, startSandbox } from "@x/sandbox";
-import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { dataKeysRepository } from "../store/data-keys-repository";
-import { postgresStore } from "../store/postgres-store";
-import type { Database, Store } from "../store/store";
+import { createPostgresStore } from "../store/postgres-store";
+import type { Database, DatabaseStore } from "../store/store";
+import { startTestFlow } from "../testing/flows";
 import { sandboxAttio, TEST_KEYS } from "../testing/harness";
 import { type OutageProxy, outageProxy } from "../testing/outage-proxy";
 import { createScratchDatabase } from "../testing/postgres";
 import { createVault, envKeyProvider, parseKeyring, type Vault } from "../vault";
-import { completeAuthorization, FlowError } from "./complete-authorization";
+import { FlowError, finishConnect } from "./finish";
 import { findFlow } from "./flows-repository";
-import { startAuthorization } from "./start-authorization";
 
 const REDIRECT_URI = "http://localhost:3050/api/connections/callback";
 const identity = { tenantId: "acme", userId: "alice", role: "member" as const };
@@ -20,16 +19,16 @@ let proxy: OutageProxy;
 let sandbox: Sandbox;
 let provider: ReturnType<typeof sandboxAttio>;
 /** Two handles on one database: straight to PostgreSQL, and through the proxy that can go away. */
-let direct: Store & { sql: postgres.Sql };
-let proxied: Store & { sql: postgres.Sql };
+let direct: ReturnType<typeof createPostgresStore>;
+let proxied: ReturnType<typeof createPostgresStore>;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase();
   proxy = await outageProxy(new URL(scratch.url));
   sandbox = await startSandbox();
   provider = sandboxAttio(sandbox.url);
-  direct = postgresStore({ url: scratch.url, max: 2 });
-  proxied = postgresStore({ url: proxy.url, max: 2 });
+  direct = createPostgresStore({ url: scratch.url, max: 2 });
+  proxied = createPostgresStore({ url: proxy.url, max: 2 });
   await direct.open();
   await proxied.open();
 });
@@ -43,7 +42,7 @@ afterAll(async () => {
 });
 
 /** A vault, as one instance has it: its own memory of data keys, read from `store`. */
-const vaultOver = (store: Store) =>
+const vaultOver = (store: DatabaseStore) =>
   createVault({
     keys: envKeyProvider(parseKeyring(TEST_KEYS)),
     dataKeys: dataKeysRepository(() => store.open()),
@@ -51,14 +50,7 @@ const vaultOver = (store: Store) =>
 
 /** A flow started and consented to at the sandbox: what the callback receives. */
 async function consented(db: Database, vault: Vault) {
-  const started = await startAuthorization(db, vault, {
-    provider,
-    identity,
-    redirectUri: REDIRECT_URI,
-    mode: "popup",
-    visibility: "user",
-    returnTo: null,
-  });
+  const started = await startTestFlow(db, vault, provider, identity);
   return { flowId: started.flowId, callbackUrl: await answerConsent(started.authorizeUrl) };
 }
 
@@ -68,15 +60,16 @@ function complete(
   callbackUrl: URL,
   findProvider = async () => provider,
 ) {
-  return completeAuthorization(db, vault, {
-    callbackUrl,
-    arrivedKey: null,
-    identity,
-    redirectUri: REDIRECT_URI,
+  const deps = {
+    db: async () => db,
+    vault,
     findProvider,
+    redirectUri: REDIRECT_URI,
     timeoutMs: 5_000,
     schedule: { refreshSkewMs: 5 * 60_000, checkIntervalMs: 60 * 60_000 },
-  }).then(
+    onConnected: () => {},
+  };
+  return finishConnect(deps, { callbackUrl, arrivedKey: null, identity }).then(
     () => new Error("the flow completed"),
     (error: unknown) => error,
   );

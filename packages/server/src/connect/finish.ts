@@ -1,50 +1,49 @@
-import * as oauth from "oauth4webapi";
 import { saveConnection } from "../connections/repository";
 import { type ScheduleSettings, scheduleFor } from "../credentials/schedule";
-import { ConnectionsError } from "../errors";
-import type { Identity } from "../identity";
-import type { ProviderOwner } from "../mcp/servers";
-import type { OAuthProvider, Provider } from "../providers/types";
+import { issuerOf } from "../oauth/authorization-server";
+import type { FlowSecrets } from "../oauth/authorization-url";
+import { exchangeCode } from "../oauth/exchange-code";
+import { fetchAccount } from "../oauth/fetch-account";
+import { toProviderError } from "../oauth/provider-errors";
+import { callbackKeyOf } from "../oauth/redirect-uris";
+import type { ProviderLookup } from "../providers/registry";
+import type { OAuthProvider } from "../providers/types";
+import { ConnectionsError } from "../shared/errors";
+import type { Identity } from "../shared/identity";
+import { hashState } from "../shared/ids";
 import type { ConnectionRow, OAuthFlowRow } from "../store/schema";
 import type { Database } from "../store/store";
 import { isStoreUnavailable, storeUnavailableError } from "../store/unavailable";
 import type { Vault } from "../vault";
-import {
-  authorizationServerOf,
-  clientAuthOf,
-  clientOf,
-  issuerOf,
-  requestOptions,
-  resourceParameters,
-} from "./authorization-server";
-import { consumeFlow, findUnconsumedFlow, finishFlow } from "./flows-repository";
-import { fetchIdentity } from "./identity";
-import { toProviderError } from "./provider-errors";
-import { hashState } from "./random";
-import { callbackKeyOf } from "./redirect-uris";
-import { type FlowSecrets, flowScope } from "./start-authorization";
-import { credentialFromTokens, grantedScopes } from "./tokens";
+import { consumeFlow, findUnconsumedFlow, finishFlow, flowScope } from "./flows-repository";
 
-export type CompleteAuthorizationInput = {
+export type FinishDeps = {
+  db(): Promise<Database>;
+  vault: Vault;
+  findProvider: ProviderLookup;
+  /** The kit's one callback, for flows that recorded none. */
+  redirectUri: string;
+  timeoutMs: number;
+  schedule: ScheduleSettings;
+  /** The connection is saved: a new one, or an existing one reconnected in place. */
+  onConnected(done: Connected): void;
+};
+
+export type Callback = {
   callbackUrl: URL;
   /** The per-issuer key of the callback path it arrived on, null for the plain callback. */
   arrivedKey: string | null;
   identity: Identity | null;
-  /** The kit's one callback, for flows that recorded none. */
-  redirectUri: string;
-  /** The host's providers and the MCP servers the flow's tenant added. */
-  findProvider(name: string, owner: ProviderOwner): Promise<Provider | undefined>;
-  timeoutMs: number;
-  schedule: ScheduleSettings;
 };
 
-export type CompletedAuthorization = {
+export type Connected = {
   flow: OAuthFlowRow;
   row: ConnectionRow;
   created: boolean;
   previous: ConnectionRow | undefined;
 };
 
+/** A failed callback, with its flow when the caller may know of it (to answer the page). */
 export class FlowError extends ConnectionsError {
   constructor(
     readonly flow: OAuthFlowRow | undefined,
@@ -59,17 +58,14 @@ const invalidState = (reason: string) =>
   new ConnectionsError("invalid_state", `This sign-in link is not valid: ${reason}. Start again.`);
 
 /**
- * The redirect back from the provider. The state is consumed before anything else, so a code or
- * state can be tried once only (RFC 9700 §4.2, §4.5); it must belong to the signed-in user who
- * started the flow (§4.7), and the response's issuer must be the provider's (RFC 9207, §4.4).
+ * The redirect back from the provider. The state is spent only by the signed-in user who
+ * started the flow (RFC 9700 §4.7), once (§4.2, §4.5); the answer must come from the
+ * authorization server the user was sent to, back to the redirect URI named there (RFC 9207,
+ * §4.4); then the code is exchanged, the account named, the connection saved and scheduled.
  */
-export async function completeAuthorization(
-  db: Database,
-  vault: Vault,
-  input: CompleteAuthorizationInput,
-): Promise<CompletedAuthorization> {
-  const params = input.callbackUrl.searchParams;
-  const state = params.get("state");
+export async function finishConnect(deps: FinishDeps, input: Callback): Promise<Connected> {
+  const db = await deps.db();
+  const state = input.callbackUrl.searchParams.get("state");
   if (!state) throw new FlowError(undefined, invalidState("it has no state"));
   const stateHash = hashState(state);
   const found = await findUnconsumedFlow(db, stateHash);
@@ -83,16 +79,23 @@ export async function completeAuthorization(
   if (!flow) throw new FlowError(undefined, invalidState("it was already used or never issued"));
   try {
     if (flow.expiresAt.getTime() < Date.now()) throw invalidState("it expired");
-    const provider = await input.findProvider(flow.provider, flow);
+    const provider = await deps.findProvider(flow.provider, flow);
     if (provider?.kind !== "oauth2") {
       throw new ConnectionsError("unknown_provider", `Unknown provider ${flow.provider}`);
     }
-    assertSameAuthorizationServer(flow, provider, input);
-    const completed = await exchangeAndSave(db, vault, { ...input, flow, provider, state });
-    await finishFlow(db, flow.id, { status: "success", connectionId: completed.row.id });
-    return { flow, ...completed };
+    assertSameAuthorizationServer(flow, provider, input.arrivedKey, deps.redirectUri);
+    const saved = await exchangeAndSave(deps, db, {
+      callbackUrl: input.callbackUrl,
+      flow,
+      provider,
+      state,
+    });
+    await finishFlow(db, flow.id, { status: "success", connectionId: saved.row.id });
+    const done = { flow, ...saved };
+    deps.onConnected(done);
+    return done;
   } catch (error) {
-    const failure = await failureOf(error, flow, input);
+    const failure = await failureOf(deps, error, flow);
     await finishFlow(db, flow.id, { status: "error", errorCode: failure.code }).catch(
       (finishing: unknown) => {
         // Still no database: the flow stays unfinished until it expires, and the page still tells
@@ -113,10 +116,11 @@ export async function completeAuthorization(
 function assertSameAuthorizationServer(
   flow: OAuthFlowRow,
   provider: OAuthProvider,
-  input: CompleteAuthorizationInput,
+  arrivedKey: string | null,
+  redirectUri: string,
 ): void {
   const sameIssuer = flow.issuer === null || flow.issuer === issuerOf(provider);
-  const sameCallback = callbackKeyOf(flow.redirectUri ?? input.redirectUri) === input.arrivedKey;
+  const sameCallback = callbackKeyOf(flow.redirectUri ?? redirectUri) === arrivedKey;
   if (!sameIssuer || !sameCallback) {
     throw new ConnectionsError(
       "issuer_mismatch",
@@ -128,68 +132,52 @@ function assertSameAuthorizationServer(
 
 /** The database going away mid-flow is its own failure, not the provider's. */
 async function failureOf(
+  deps: FinishDeps,
   error: unknown,
   flow: OAuthFlowRow,
-  input: CompleteAuthorizationInput,
 ): Promise<ConnectionsError> {
   if (!(error instanceof ConnectionsError) && isStoreUnavailable(error)) {
     return storeUnavailableError();
   }
-  const provider = await input.findProvider(flow.provider, flow).catch(() => undefined);
+  const provider = await deps.findProvider(flow.provider, flow).catch(() => undefined);
   return toProviderError(error, flow.provider, provider?.displayName);
 }
 
 async function exchangeAndSave(
+  deps: FinishDeps,
   db: Database,
-  vault: Vault,
-  input: CompleteAuthorizationInput & {
-    flow: OAuthFlowRow;
-    provider: OAuthProvider;
-    state: string;
-  },
+  input: { callbackUrl: URL; flow: OAuthFlowRow; provider: OAuthProvider; state: string },
 ) {
   const { flow, provider } = input;
-  const as = authorizationServerOf(provider);
-  const client = clientOf(provider);
-  const callbackParameters = oauth.validateAuthResponse(as, client, input.callbackUrl, input.state);
-  const secrets = await vault.openJson<FlowSecrets>(flowScope(flow), flow.sealedSecrets);
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    client,
-    clientAuthOf(provider),
-    callbackParameters,
-    flow.redirectUri ?? input.redirectUri,
-    secrets.codeVerifier ?? oauth.nopkce,
-    {
-      ...requestOptions(provider.tokenEndpoint, input.timeoutMs, provider),
-      ...resourceParameters(provider),
-    },
-  );
-  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-    expectedNonce: secrets.oidcNonce ?? oauth.expectNoNonce,
-    requireIdToken: Boolean(provider.openid),
+  const secrets = await deps.vault.openJson<FlowSecrets>(flowScope(flow), flow.sealedSecrets);
+  const { credential, scopes } = await exchangeCode(provider, {
+    callbackUrl: input.callbackUrl,
+    state: input.state,
+    redirectUri: flow.redirectUri ?? deps.redirectUri,
+    secrets,
+    requestedScopes: flow.scopes ?? provider.scopes,
+    timeoutMs: deps.timeoutMs,
   });
-  const credential = credentialFromTokens(tokens);
-  const who = await fetchIdentity(provider, credential, input.timeoutMs);
+  const who = await fetchAccount(provider, credential, deps.timeoutMs);
   if (!who.ok && who.status === 401) {
     throw new ConnectionsError("provider_error", `${provider.name} rejected the new token`, {
       provider: provider.name,
     });
   }
   const account = who.ok ? who.identity : { accountId: null, name: null, handle: null };
-  return saveConnection(db, vault, {
+  return saveConnection(db, deps.vault, {
     tenantId: flow.tenantId,
     provider: provider.name,
     visibility: flow.visibility,
     userId: flow.userId,
     credential,
-    scopes: grantedScopes(tokens, flow.scopes ?? provider.scopes, provider.scopeSeparator),
+    scopes,
     name: account.name,
     handle: account.handle,
     accountId: account.accountId,
     issuer: issuerOf(provider),
     tokenEndpoint: provider.tokenEndpoint,
     expiresAt: credential.expiresAt ? new Date(credential.expiresAt) : null,
-    ...scheduleFor(credential, { ...input.schedule, hasIdentity: Boolean(provider.identity) }),
+    ...scheduleFor(credential, { ...deps.schedule, hasIdentity: Boolean(provider.identity) }),
   });
 }

@@ -1,11 +1,15 @@
 import { type Credential, openCredential } from "../connections/credential";
 import { findConnectionByKey } from "../connections/repository";
-import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../errors";
-import type { Runtime } from "../runtime";
+import type { ProviderLookup } from "../providers/registry";
+import type { Provider } from "../providers/types";
+import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../shared/errors";
 import type { ConnectionRow } from "../store/schema";
+import type { Database } from "../store/store";
 import { isStoreUnavailable } from "../store/unavailable";
+import type { Vault } from "../vault";
+import type { ChangeFeed } from "./change-feed";
 import { LruCache } from "./lru-cache";
-import { refreshConnection } from "./refresh";
+import type { Refresher } from "./refresh";
 import { refreshDueAt } from "./schedule";
 
 export type CredentialRequest = {
@@ -30,14 +34,17 @@ export type SecretCredentialResult = { type: "secret"; connectionId: string; sec
 
 export type CredentialResult = OAuthCredentialResult | SecretCredentialResult;
 
-export type ReadOptions = { forceRefresh?: boolean };
+export type ReadOptions = {
+  forceRefresh?: boolean;
+  /** The provider, when the caller has looked it up already: only a refresh needs it. */
+  provider?: Provider | undefined;
+};
 
 /** Finds the connection a request names: the user's own first, then the workspace's. */
 export async function resolveConnection(
-  runtime: Runtime,
+  db: Database,
   request: CredentialRequest,
 ): Promise<ConnectionRow> {
-  const db = await runtime.db();
   const base = { tenantId: request.tenantId, provider: request.provider };
   const userRow =
     request.visibility !== "workspace" && request.userId
@@ -66,14 +73,23 @@ const SERVE_STALE_MS = 2_000;
  * Any instance's change to a connection evicts it here through the change feed; when the feed
  * may have missed changes (LISTEN lost and back), every entry is read from the database again.
  */
-export function createCredentialReader(runtime: Runtime, options: { cacheSize?: number } = {}) {
-  const cache = new LruCache<Entry>(options.cacheSize ?? 10_000);
+export function createCredentialReader(deps: {
+  db(): Promise<Database>;
+  vault: Vault;
+  changes: Pick<ChangeFeed, "subscribe">;
+  refreshSkewMs: number;
+  findProvider: ProviderLookup;
+  refresher: Refresher;
+  /** Credentials kept warm (default 10,000). */
+  cacheSize?: number;
+}) {
+  const cache = new LruCache<Entry>(deps.cacheSize ?? 10_000);
   const inFlight = new Map<string, Promise<CredentialResult>>();
   // Bumped on every change: a load that started before a change must not cache what it read.
   let generation = 0;
   // Bumped when changes may have gone unheard: older entries are no longer served as they are.
   let epoch = 0;
-  runtime.changes.subscribe({
+  deps.changes.subscribe({
     changed(change) {
       generation += 1;
       cache.deleteByPrefix(`${change.tenantId}\t${change.provider}\t`);
@@ -99,9 +115,9 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
     return promise;
   }
 
-  async function fresh(row: ConnectionRow, forceRefresh: boolean): Promise<Cached> {
+  async function fresh(row: ConnectionRow, options: ReadOptions): Promise<Cached> {
     if (row.status !== "active") throw new ReauthRequiredError(row.provider);
-    const credential = await openCredential(runtime.vault, row);
+    const credential = await openCredential(deps.vault, row);
     if (credential.type === "secret") {
       return {
         result: { type: "secret", connectionId: row.id, secret: credential.secret },
@@ -112,17 +128,18 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
     const expiresAt = row.expiresAt?.getTime();
     const dueAt = refreshDueAt(
       { expiresAt, lifetimeMs: credential.lifetimeMs },
-      runtime.refreshSkewMs,
+      deps.refreshSkewMs,
     );
+    const forceRefresh = options.forceRefresh ?? false;
     if (!forceRefresh && Date.now() < dueAt) return { result: toResult(row, credential), dueAt };
     // Looked up only when refreshing: an added MCP server costs a query, the warm path none.
-    const provider = await runtime.findProvider(row.provider, row);
+    const provider = options.provider ?? (await deps.findProvider(row.provider, row));
     if (provider?.kind !== "oauth2") return { result: toResult(row, credential), dueAt };
     try {
-      const refreshed = await refreshConnection(runtime, provider, row);
+      const refreshed = await deps.refresher.refresh(provider, { row, credential });
       return {
         result: toResult(refreshed.row, refreshed.credential),
-        dueAt: refreshDueAt(refreshed.credential, runtime.refreshSkewMs),
+        dueAt: refreshDueAt(refreshed.credential, deps.refreshSkewMs),
       };
     } catch (error) {
       // A slow or failing provider is no reason to stop serving a token that still works.
@@ -148,8 +165,8 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
         const startedAt = generation;
         try {
           const cached = await fresh(
-            await resolveConnection(runtime, request),
-            readOptions.forceRefresh ?? false,
+            await resolveConnection(await deps.db(), request),
+            readOptions,
           );
           if (generation === startedAt) cache.set(key, { ...cached, epoch });
           return cached.result;
@@ -171,7 +188,7 @@ export function createCredentialReader(runtime: Runtime, options: { cacheSize?: 
     forRow(row: ConnectionRow, readOptions: ReadOptions = {}): Promise<CredentialResult> {
       return singleFlight(
         `row\t${row.id}${readOptions.forceRefresh ? "\tforce" : ""}`,
-        async () => (await fresh(row, readOptions.forceRefresh ?? false)).result,
+        async () => (await fresh(row, readOptions)).result,
       );
     },
   };

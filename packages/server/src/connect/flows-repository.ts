@@ -4,6 +4,18 @@ import type { Database } from "../store/store";
 
 export type NewFlow = typeof oauthFlows.$inferInsert;
 
+/** A flow's secrets open only for its tenant, row, user, provider and visibility. */
+export function flowScope(
+  flow: Pick<OAuthFlowRow, "tenantId" | "id" | "userId" | "provider" | "visibility">,
+) {
+  return {
+    tenantId: flow.tenantId,
+    recordId: flow.id,
+    purpose: "flow",
+    bindings: [flow.provider, flow.visibility, flow.userId],
+  };
+}
+
 export async function insertFlow(db: Database, flow: NewFlow): Promise<void> {
   await db.insert(oauthFlows).values(flow);
 }

@@ -1,0 +1,33 @@
+import type { KitUrls } from "../oauth/redirect-uris";
+import type { Provider } from "../providers/types";
+import type { Database } from "../store/store";
+import type { Vault } from "../vault";
+import { isMcpProvider, type McpPrepareContext } from "./provider";
+
+/**
+ * Fills in an MCP provider (discovery and registration) with what this instance of the kit
+ * says about itself; a no-op for every other provider. Registrations under way are shared, so
+ * servers behind one authorization server register once.
+ */
+export function createMcpPreparer(deps: {
+  db(): Promise<Database>;
+  vault: Vault;
+  clientName: string;
+  clientUri: string;
+  urls: KitUrls;
+}) {
+  const registering: McpPrepareContext["registering"] = new Map();
+  return async (provider: Provider, options?: { rediscover?: boolean }): Promise<void> => {
+    if (!isMcpProvider(provider)) return;
+    const context: McpPrepareContext = {
+      db: await deps.db(),
+      vault: deps.vault,
+      registering,
+      clientName: deps.clientName,
+      clientUri: deps.clientUri,
+      redirectUriFor: deps.urls.redirectUriFor,
+      clientMetadataUrlFor: deps.urls.clientMetadataUrlFor,
+    };
+    await provider.mcp.prepare(context, options);
+  };
+}

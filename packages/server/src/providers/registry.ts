@@ -1,0 +1,53 @@
+import { ConnectionsError } from "../shared/errors";
+import { isProviderName } from "./names";
+import type { Provider } from "./types";
+
+/** Who a lookup is for: a provider added for one user resolves only for that user. */
+export type ProviderOwner = { tenantId: string; userId?: string | null };
+
+/** The provider by that name the owner may use, or undefined. */
+export type ProviderLookup = (name: string, owner: ProviderOwner) => Promise<Provider | undefined>;
+
+export type ProviderRegistry = {
+  /** The host's providers, by name, as configured. */
+  readonly statics: ReadonlyMap<string, Provider>;
+  /**
+   * The host's provider by that name, else one the owner's tenant added at run time that the
+   * owner may see. A name no provider could have (a NUL byte, a path) never reaches a query.
+   */
+  find: ProviderLookup;
+  /** Fills in a provider that discovers itself (an MCP server); resolves at once for the rest. */
+  prepare(provider: Provider, options?: { rediscover?: boolean }): Promise<void>;
+};
+
+/**
+ * The host's providers, checked once (kebab-case names, no two alike), and those added at run
+ * time, which live in the database and arrive through `findAdded`.
+ */
+export function createProviderRegistry(deps: {
+  providers: readonly Provider[];
+  findAdded: ProviderLookup;
+  prepare(provider: Provider, options?: { rediscover?: boolean }): Promise<void>;
+}): ProviderRegistry {
+  const statics = new Map<string, Provider>();
+  for (const provider of deps.providers) {
+    if (!isProviderName(provider.name)) {
+      throw new ConnectionsError(
+        "invalid_options",
+        `Provider name "${provider.name}" must be kebab-case, 64 characters at most`,
+      );
+    }
+    if (statics.has(provider.name)) {
+      throw new ConnectionsError("invalid_options", `Two providers are named "${provider.name}"`);
+    }
+    statics.set(provider.name, provider);
+  }
+  return {
+    statics,
+    async find(name, owner) {
+      if (!isProviderName(name)) throw new ConnectionsError("unknown_provider", "Unknown provider");
+      return statics.get(name) ?? (await deps.findAdded(name, owner));
+    },
+    prepare: deps.prepare,
+  };
+}
