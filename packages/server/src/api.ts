@@ -2,7 +2,7 @@ import { findConnectionById, listVisibleConnections } from "./connections/reposi
 import { authorizedFetch, type CredentialSource } from "./credentials/authorized-fetch";
 import type { Disconnect } from "./credentials/disconnect";
 import type { CredentialReader, CredentialRequest, CredentialResult } from "./credentials/reader";
-import type { McpAccess, McpRequest } from "./mcp/access";
+import { type McpRequest, registerMcpAccess } from "./mcp/access";
 import { isMcpProvider } from "./mcp/provider";
 import { assertApiOrigin } from "./providers/api-origins";
 import { isProviderName } from "./providers/names";
@@ -12,6 +12,7 @@ import { bearerAuthorization } from "./shared/credential-header";
 import { ConnectionRequiredError, ConnectionsError } from "./shared/errors";
 import { guardedResponse } from "./shared/outbound";
 import type { Database } from "./store/store";
+import { reportStoreUnavailableInAll } from "./store/unavailable";
 import type { Connections, ConnectionWithValue } from "./types";
 
 export type ApiDeps = Pick<
@@ -28,13 +29,11 @@ export type ApiDeps = Pick<
 };
 
 /**
- * The backend API a host calls, and what the MCP adapters need of it. Store outages are not
- * translated here: the composition root wraps the whole object once.
+ * The backend API a host calls, registered with what the MCP adapters need of it. Store outages
+ * are translated once, around the finished objects: every method throws store_unavailable, never
+ * the driver's error (which may quote the query), while the database is away.
  */
-export function createApi(deps: ApiDeps): {
-  api: Connections;
-  mcp: Omit<McpAccess, "redirectUri">;
-} {
+export function createApi(deps: ApiDeps): Connections {
   let started = false;
   const ready = async () => {
     if (started) return;
@@ -138,5 +137,12 @@ export function createApi(deps: ApiDeps): {
     return provider;
   }
 
-  return { api, mcp: { provider: mcpProvider, tokens: sourceFor } };
+  const connections = reportStoreUnavailableInAll(api);
+  const mcp = reportStoreUnavailableInAll({ provider: mcpProvider });
+  registerMcpAccess(connections, {
+    provider: mcp.provider,
+    tokens: (request) => reportStoreUnavailableInAll(sourceFor(request)),
+    redirectUri: deps.redirectUri,
+  });
+  return connections;
 }

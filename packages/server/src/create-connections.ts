@@ -3,22 +3,17 @@ import { join } from "node:path";
 import { createApi } from "./api";
 import { keyProviderFrom, readSettings } from "./config";
 import { createChangeFeed } from "./credentials/change-feed";
-import { createHealthCheck } from "./credentials/check";
 import { createDisconnect } from "./credentials/disconnect";
-import { createCredentialReader } from "./credentials/reader";
-import { createRefresher } from "./credentials/refresh";
+import { createCredentialLifecycle } from "./credentials/lifecycle";
 import { createEmitter } from "./events";
 import { createHttpDeps } from "./http-deps";
-import { registerMcpAccess } from "./mcp/access";
-import { createMcpPreparer } from "./mcp/prepare";
-import { isMcpProvider } from "./mcp/provider";
+import { createMcpPreparer, prepareAll } from "./mcp/prepare";
 import { createMcpServerRegistry } from "./mcp/servers";
 import { createProviderRegistry } from "./providers/registry";
 import { createRoutes } from "./routes";
 import { dataKeysRepository } from "./store/data-keys-repository";
 import { createPgliteStore } from "./store/pglite-store";
 import { type Database, databaseStore } from "./store/store";
-import { reportStoreUnavailableInAll } from "./store/unavailable";
 import type { Connections, ConnectionsOptions } from "./types";
 import { checkKeyring, createVault } from "./vault";
 import { reportVaultUnavailable } from "./vault/unavailable";
@@ -80,32 +75,19 @@ export function createConnections(options: ConnectionsOptions): Connections {
     findAdded: mcpServers.find,
     prepare,
   });
-  const refresher = createRefresher({
+  const { refresher, reader, check } = createCredentialLifecycle({
     db,
     vault,
     changes,
+    findProvider: providers.find,
     instanceId: randomUUID(),
     leaseMs: settings.refreshLeaseMs,
     timeoutMs,
     refreshSkewMs: settings.refreshSkewMs,
+    checkIntervalMs: settings.checkIntervalMs,
+    cacheSize: settings.cacheSize,
     onRefreshed: (row) => emit("connection.refreshed", row),
     onAuthFailed: (row, reason) => emit("connection.auth_failed", row, reason ? { reason } : {}),
-  });
-  const reader = createCredentialReader({
-    db,
-    vault,
-    changes,
-    refreshSkewMs: settings.refreshSkewMs,
-    findProvider: providers.find,
-    refresher,
-    cacheSize: settings.cacheSize,
-  });
-  const check = createHealthCheck({
-    db,
-    read: reader.forRow,
-    timeoutMs,
-    checkIntervalMs: settings.checkIntervalMs,
-    onAuthFailed: (row) => emit("connection.auth_failed", row),
   });
   const worker = createWorker({
     ...options.worker,
@@ -121,20 +103,16 @@ export function createConnections(options: ConnectionsOptions): Connections {
     onError: (error) => logger.error({ err: error }, "@x/server worker: tick failed"),
   });
 
-  const ready = async () => {
-    await db();
-    await checkKeyring(keyring.keys, dataKeys, keyring.source);
-    await changes.start(store);
-    // A server that is down must not stop the app: it stays listed as not configured and is
-    // discovered again on the next connect or credential request.
-    for (const provider of providers.statics.values()) {
-      if (!isMcpProvider(provider)) continue;
-      await prepare(provider).catch((error: unknown) =>
-        logger.warn({ err: error, provider: provider.name }, "@x/server: MCP server not ready"),
-      );
-    }
-  };
   let readying: Promise<void> | undefined;
+  const ready = () => {
+    readying ??= (async () => {
+      await db();
+      await checkKeyring(keyring.keys, dataKeys, keyring.source);
+      await changes.start(store);
+      await prepareAll(providers.statics.values(), prepare, logger);
+    })();
+    return readying;
+  };
   const http = createHttpDeps({
     settings,
     db,
@@ -153,16 +131,13 @@ export function createConnections(options: ConnectionsOptions): Connections {
     logger,
     ...http,
   });
-  const { api, mcp } = createApi({
+  return createApi({
     routes,
     redirectUri: settings.urls.redirectUri,
     worker,
     webhookDeliveries: (limit) => webhooks.deliveries(limit),
     db,
-    ready: () => {
-      readying ??= ready();
-      return readying;
-    },
+    ready,
     providers,
     reader,
     disconnect,
@@ -172,11 +147,4 @@ export function createConnections(options: ConnectionsOptions): Connections {
       await store.close();
     },
   });
-  const connections = reportStoreUnavailableInAll(api);
-  registerMcpAccess(connections, {
-    provider: reportStoreUnavailableInAll(mcp).provider,
-    tokens: (request) => reportStoreUnavailableInAll(mcp.tokens(request)),
-    redirectUri: settings.urls.redirectUri,
-  });
-  return connections;
 }

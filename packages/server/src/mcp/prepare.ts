@@ -1,5 +1,6 @@
 import type { KitUrls } from "../oauth/redirect-uris";
 import type { Provider } from "../providers/types";
+import type { Logger } from "../shared/logger";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { isMcpProvider, type McpPrepareContext } from "./provider";
@@ -30,4 +31,24 @@ export function createMcpPreparer(deps: {
     };
     await provider.mcp.prepare(context, options);
   };
+}
+
+/**
+ * The host's MCP servers at start. One that is down must not stop the app: it stays listed as
+ * not configured and is discovered again on the next connect or credential request.
+ */
+export async function prepareAll(
+  providers: Iterable<Provider>,
+  prepare: (provider: Provider) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  for (const provider of providers) {
+    if (!isMcpProvider(provider)) continue;
+    await prepare(provider).catch((error: unknown) =>
+      logger.warn(
+        { code: (error as { code?: unknown })?.code, provider: provider.name },
+        "@x/server: MCP server not ready",
+      ),
+    );
+  }
 }
