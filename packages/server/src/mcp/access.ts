@@ -1,6 +1,6 @@
 import type { CredentialSource } from "../credentials/authorized-fetch";
 import { ConnectionsError } from "../shared/errors";
-import type { McpProvider } from "./provider";
+import type { McpServerProvider } from "./provider";
 
 /** Whose connection to an MCP server: the user's own when `userId` is given, else the workspace's. */
 export type McpRequest = { provider: string; tenantId: string; userId?: string };
@@ -8,7 +8,7 @@ export type McpRequest = { provider: string; tenantId: string; userId?: string }
 /** What the `@x/server/mcp` adapters need of a `createConnections` instance. */
 export type McpAccess = {
   /** An MCP provider the caller may use: the host's own, or one their tenant added. */
-  provider(request: McpRequest): Promise<McpProvider>;
+  provider(request: McpRequest): Promise<McpServerProvider>;
   /** Its credential from the vault, refreshed by the kit. */
   tokens(request: McpRequest): CredentialSource;
   /** The callback the kit registered; the SDK asks for it, and never uses it. */

@@ -8,14 +8,14 @@ import {
   InsufficientScopeError,
   ReauthRequiredError,
 } from "../shared/errors";
-import type { McpProvider } from "./provider";
+import type { McpServerProvider } from "./provider";
 
 export type McpAuthProviderDeps = {
   /** The provider's name, known before the provider itself is. */
   name: string;
   redirectUri: string;
   /** The MCP provider, looked up on first use: a server added at run time lives in the store. */
-  provider(): Promise<McpProvider>;
+  provider(): Promise<McpServerProvider>;
   /** Tokens from the vault (refreshed by the kit when due), and one forced refresh. */
   tokens: CredentialSource;
   /**
@@ -44,7 +44,7 @@ export async function oauthCredentialOf(
  */
 export function createMcpAuthProvider(deps: McpAuthProviderDeps): OAuthClientProvider {
   // The SDK reads clientMetadata synchronously; by then tokens() has resolved the provider.
-  let resolved: McpProvider | undefined;
+  let resolved: McpServerProvider | undefined;
   const provider = async () => {
     resolved ??= await deps.provider();
     return resolved;

@@ -68,9 +68,13 @@ export type McpHandle = {
   client(): McpClient | null;
 };
 
-export type McpProvider = OAuthProvider & { mcp: McpHandle };
+/** What the kit knows of an MCP server provider: its record, and the handle that fills it in. */
+export type McpServerProvider = OAuthProvider & { mcp: McpHandle };
 
-export function isMcpProvider(provider: unknown): provider is McpProvider {
+/** A remote MCP server as a provider: what `mcp()` returns, for `createConnections({ providers })`. */
+export type McpProvider = OAuthProvider & { readonly mcp: { readonly url: string } };
+
+export function isMcpProvider(provider: unknown): provider is McpServerProvider {
   return typeof provider === "object" && provider !== null && "mcp" in provider;
 }
 
@@ -80,6 +84,11 @@ export function isMcpProvider(provider: unknown): provider is McpProvider {
  * on `connections.ready()` and again before a connect; see docs/mcp.md.
  */
 export function mcp(options: McpOptions): McpProvider {
+  return createMcpProvider(options);
+}
+
+/** The same, as the kit's own parts see it. */
+export function createMcpProvider(options: McpOptions): McpServerProvider {
   const policy: OutboundPolicy = {
     ...defaultOutboundPolicy,
     allowPrivateNetwork: options.allowPrivateNetwork ?? false,
@@ -93,7 +102,7 @@ export function mcp(options: McpOptions): McpProvider {
   let preRegisteredIssuer = options.issuer;
   let running: Promise<void> | null = null;
 
-  const provider: McpProvider = {
+  const provider: McpServerProvider = {
     kind: "oauth2",
     name: options.name,
     displayName: options.displayName ?? options.name,

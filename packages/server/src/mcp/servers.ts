@@ -5,7 +5,7 @@ import { newId } from "../shared/ids";
 import { assertFetchable, defaultOutboundPolicy } from "../shared/outbound";
 import type { McpServerRow } from "../store/schema";
 import type { Database } from "../store/store";
-import { type McpProvider, mcp } from "./provider";
+import { type McpServerProvider, createMcpProvider as mcp } from "./provider";
 import {
   countOwnServers,
   deleteServer,
@@ -74,15 +74,15 @@ export function createMcpServerRegistry(deps: {
   /** Names the host's own providers hold: an added server may not take one. */
   reservedNames: ReadonlySet<string>;
   /** Discovers and registers (the same preparation `mcp()` providers get on start). */
-  prepare(provider: McpProvider): Promise<void>;
+  prepare(provider: McpServerProvider): Promise<void>;
   /** Revokes and deletes every connection of the tenant to that provider (a removed server). */
-  disconnectAll(provider: McpProvider, tenantId: string): Promise<void>;
+  disconnectAll(provider: McpServerProvider, tenantId: string): Promise<void>;
 }) {
-  const providers = new Map<string, McpProvider>();
+  const providers = new Map<string, McpServerProvider>();
   const allowsPrivate = (url: string) =>
     deps.allowPrivateNetwork || (URL.canParse(url) && deps.allowedOrigins.has(new URL(url).origin));
 
-  function providerFor(row: McpServerRow): McpProvider {
+  function providerFor(row: McpServerRow): McpServerProvider {
     const known = providers.get(row.id);
     if (known && known.displayName === row.displayName) return known;
     const made = mcp({
@@ -103,7 +103,7 @@ export function createMcpServerRegistry(deps: {
   const rowKey = (tenantId: string, name: string) => `${tenantId}\n${name}`;
   const forget = (row: McpServerRow) => rowsByName.delete(rowKey(row.tenantId, row.name));
 
-  async function find(name: string, owner: ProviderOwner): Promise<McpProvider | undefined> {
+  async function find(name: string, owner: ProviderOwner): Promise<McpServerProvider | undefined> {
     const key = rowKey(owner.tenantId, name);
     let cached = rowsByName.get(key);
     if (!cached || cached.until <= Date.now()) {
@@ -116,7 +116,9 @@ export function createMcpServerRegistry(deps: {
   }
 
   /** The servers the caller may see (their own and the workspace's), oldest first. */
-  async function list(identity: Identity): Promise<{ row: McpServerRow; provider: McpProvider }[]> {
+  async function list(
+    identity: Identity,
+  ): Promise<{ row: McpServerRow; provider: McpServerProvider }[]> {
     const rows = await listVisibleServers(await deps.db(), identity);
     return rows.map((row) => ({ row, provider: providerFor(row) }));
   }
@@ -125,7 +127,7 @@ export function createMcpServerRegistry(deps: {
   async function add(
     identity: Identity,
     input: AddMcpServerInput,
-  ): Promise<{ row: McpServerRow; provider: McpProvider; created: boolean }> {
+  ): Promise<{ row: McpServerRow; provider: McpServerProvider; created: boolean }> {
     const workspace = input.visibility === "workspace";
     if (workspace && identity.role !== "admin") {
       throw new ConnectionsError("forbidden", "Only admins may add MCP servers for the workspace");

@@ -5,7 +5,7 @@ import { createPostgresStore } from "../store/postgres-store";
 import { connectThroughSandbox, createHost } from "../testing/harness";
 import { createScratchDatabase } from "../testing/postgres";
 import { mcpTransport } from "./adapters";
-import { mcp } from "./provider";
+import { createMcpProvider, mcp } from "./provider";
 import { createMcpTransport } from "./transport";
 
 // On PostgreSQL, where a change reaches this instance's cache only through NOTIFY, later.
@@ -71,7 +71,7 @@ const unused = {
 };
 
 it("sends nothing to a server the SSRF guard refuses, whatever the provider discovered", async () => {
-  const strict = mcp({ name: "strict", url: sandbox.url });
+  const strict = createMcpProvider({ name: "strict", url: sandbox.url });
   const transport = createMcpTransport(strict, {
     name: "strict",
     redirectUri: "http://localhost:3050/api/connections/callback",

@@ -8,7 +8,7 @@ import {
   type McpAuthProviderDeps,
   oauthCredentialOf,
 } from "./auth-provider";
-import type { McpProvider } from "./provider";
+import type { McpServerProvider } from "./provider";
 
 /**
  * The SDK's Streamable HTTP transport with our vault behind it and our fetch under it. Seeing
@@ -18,7 +18,7 @@ import type { McpProvider } from "./provider";
  * request passes the SSRF guard with its address pinned, redirects not followed.
  */
 export function createMcpTransport(
-  provider: McpProvider,
+  provider: McpServerProvider,
   deps: Omit<McpAuthProviderDeps, "provider" | "underKitTransport">,
 ): StreamableHTTPClientTransport {
   const send = async (url: string | URL, init: RequestInit | undefined) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ERROR_CODES } from "../shared/errors";
+import { type ConnectionsErrorCode, ERROR_CODES } from "../shared/errors";
 
 const visibility = z.enum(["user", "workspace"]);
 
@@ -118,9 +118,82 @@ export const flowResponse = z.object({
   error: z.object({ code: z.enum(ERROR_CODES) }).optional(),
 });
 
-export type ErrorBody = z.infer<typeof errorResponse>;
-export type ProviderView = z.infer<typeof providerResponse>;
-export type ConnectionView = z.infer<typeof connectionResponse>;
-export type McpServerView = z.infer<typeof mcpServerWithProvider>;
-export type ConnectStartedView = z.infer<typeof connectStartedResponse>;
-export type FlowView = z.infer<typeof flowResponse>;
+// The wire types, written out so the public declarations show shapes, not schema internals; each
+// must be exactly its schema's output, or this file does not compile (and neither does the
+// contract test of @x/client's types, which compares them with these).
+
+export type ErrorBody = {
+  error: {
+    code: ConnectionsErrorCode;
+    message: string;
+    provider?: string | undefined;
+    /** insufficient_scope: what the provider said the request needs. */
+    scopes?: string[] | undefined;
+  };
+};
+
+/** The public description of a provider: what `GET /providers` returns. */
+export type ProviderView = {
+  name: string;
+  displayName: string;
+  kind: "oauth2" | "secret";
+  /** false: "needs server admin"; connecting is disabled. */
+  configured: boolean;
+  scopes: string[];
+  iconUrl?: string | undefined;
+};
+
+/** A connection as callers see it: never a token. */
+export type ConnectionView = {
+  id: string;
+  provider: string;
+  visibility: "user" | "workspace";
+  tenantId: string;
+  /** The owner of a user connection; who connected a workspace one. */
+  userId: string | null;
+  scopes: string[];
+  /** Display name, from the identity endpoint, renamable. */
+  name: string | null;
+  /** The account's handle or e-mail at the provider. */
+  handle: string | null;
+  status: "active" | "auth_failed" | "revoked";
+  /** ISO 8601, as every time here. */
+  authFailedAt: string | null;
+  createdAt: string;
+  lastRefreshedAt: string | null;
+};
+
+/** An MCP server added at run time, with the provider it is connected by. */
+export type McpServerView = {
+  id: string;
+  name: string;
+  displayName: string;
+  url: string;
+  visibility: "user" | "workspace";
+  createdAt: string;
+  provider: ProviderView;
+};
+
+export type ConnectStartedView = { authorizeUrl: string; flowId: string; nonce: string };
+
+export type FlowView = {
+  flowId: string;
+  status: "pending" | "success" | "error";
+  provider: string;
+  connectionId?: string | undefined;
+  error?: { code: ConnectionsErrorCode } | undefined;
+};
+
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<Check extends true> = Check;
+
+/** Compile-time only: each declared wire type is its schema's output, field for field. */
+export type WireTypesMatchSchemas = [
+  Holds<Same<z.infer<typeof errorResponse>, ErrorBody>>,
+  Holds<Same<z.infer<typeof providerResponse>, ProviderView>>,
+  Holds<Same<z.infer<typeof connectionResponse>, ConnectionView>>,
+  Holds<Same<z.infer<typeof mcpServerWithProvider>, McpServerView>>,
+  Holds<Same<z.infer<typeof connectStartedResponse>, ConnectStartedView>>,
+  Holds<Same<z.infer<typeof flowResponse>, FlowView>>,
+];
