@@ -1,10 +1,4 @@
 import { defineConfig } from "tsdown";
+import { published } from "../../tsdown.base";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  dts: true,
-  platform: "node",
-  // package.json exports ./dist/index.js and ./dist/index.d.ts; tsdown defaults to .mjs on node.
-  fixedExtension: false,
-});
+export default defineConfig({ ...published, entry: ["src/index.ts"], platform: "node" });
