@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,11 +9,16 @@ import { type Sandbox, startSandbox } from "./start";
 import { connect, getApi, refresh } from "./test-support";
 
 const opened: { close(): Promise<void> }[] = [];
+const folders: string[] = [];
 afterEach(async () => {
   for (const sandbox of opened.splice(0)) await sandbox.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
-const statePath = () => join(mkdtempSync(join(tmpdir(), "sandbox-state-")), "state.json");
+const statePath = () => {
+  folders.push(mkdtempSync(join(tmpdir(), "sandbox-state-")));
+  return join(folders.at(-1)!, "state.json");
+};
 
 /** A port that is free now: a restarted sandbox must come back on the same one. */
 const freePort = () =>
