@@ -1,5 +1,14 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+const fromReact18 = createRequire(new URL("packages/react/react-18/", import.meta.url));
+/** A package's folder as resolved against React 18; subpaths (react/jsx-runtime) follow it. */
+const react18 = (name: string) => ({
+  find: new RegExp(`^${name}(/.*)?$`),
+  replacement: `${dirname(fromReact18.resolve(`${name}/package.json`))}$1`,
+});
 
 // "source" resolves workspace packages to their TypeScript sources, so tests need no build.
 export default defineConfig({
@@ -23,6 +32,21 @@ export default defineConfig({
             "packages/{client,react}/src/**/*.test.{ts,tsx}",
             "apps/*/web/**/*.test.{ts,tsx}",
           ],
+          environment: "jsdom",
+        },
+      },
+      {
+        // @x/react supports React 18 too: its tests again, with React and every library that
+        // renders with it (Testing Library, TanStack Query) resolved against React 18.
+        extends: true,
+        resolve: {
+          alias: ["react", "react-dom", "@tanstack/react-query", "@testing-library/react"].map(
+            react18,
+          ),
+        },
+        test: {
+          name: "dom-react-18",
+          include: ["packages/react/src/**/*.test.tsx"],
           environment: "jsdom",
         },
       },

@@ -212,9 +212,7 @@ describe("Taskr", () => {
   it("falls back to a full-page redirect when popups are blocked, and comes back to the same page", async () => {
     const page = await newPage();
     // What a popup blocker does: window.open returns null.
-    await page.context().addInitScript(() => {
-      window.open = () => null;
-    });
+    await page.context().addInitScript("window.open = () => null;");
     let popups = 0;
     page.on("popup", () => popups++);
     await signIn(page, taskr.url, "erin");

@@ -1,9 +1,4 @@
 import { defineConfig } from "tsdown";
+import { published } from "../../tsdown.base";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  dts: true,
-  platform: "neutral",
-  fixedExtension: false,
-});
+export default defineConfig({ ...published, entry: ["src/index.ts"], platform: "neutral" });

@@ -1,10 +1,9 @@
 import { defineConfig } from "tsdown";
+import { published } from "../../tsdown.base";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  dts: true,
+  ...published,
+  // main: the `x-sandbox` command (bin/x-sandbox.js imports it).
+  entry: ["src/index.ts", "src/main.ts"],
   platform: "node",
-  // package.json exports ./dist/index.js and ./dist/index.d.ts; tsdown defaults to .mjs on node.
-  fixedExtension: false,
 });

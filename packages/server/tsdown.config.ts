@@ -1,9 +1,8 @@
 import { defineConfig } from "tsdown";
+import { published } from "../../tsdown.base";
 
 export default defineConfig({
+  ...published,
   entry: { index: "src/index.ts", mcp: "src/mcp/index.ts", "x-vault": "src/cli/x-vault.ts" },
-  format: "esm",
-  dts: true,
   platform: "node",
-  fixedExtension: false,
 });

@@ -30,5 +30,5 @@ export const ConnectionsProvider = ({
   const client = useMemo(() => createConnectClient({ baseUrl, fetch }), [baseUrl, fetch]);
   const chosen = queryClient ?? appQueryClient ?? ownQueryClient;
   const value = useMemo(() => ({ client, queryClient: chosen }), [client, chosen]);
-  return <ConnectionsContext value={value}>{children}</ConnectionsContext>;
+  return <ConnectionsContext.Provider value={value}>{children}</ConnectionsContext.Provider>;
 };

@@ -12,6 +12,7 @@ import { createGrantStore } from "./oauth/grants";
 import { metadataRoutes } from "./oauth/metadata";
 import { revokeRoutes } from "./oauth/revoke";
 import { tokenRoutes } from "./oauth/token";
+import { type SandboxState, stateOf } from "./state-file";
 import { createStats, type SandboxStats } from "./stats";
 import { createWorkspace } from "./workspace";
 
@@ -23,6 +24,8 @@ export type SandboxAppOptions = {
   workspaceName?: string;
   /** Clock in milliseconds; tests pass one to step past code and token lifetimes. */
   now?: () => number;
+  /** Clients, grants and tokens from before a restart (see `state()`). */
+  savedState?: SandboxState;
 };
 
 export type SandboxApp = {
@@ -32,17 +35,20 @@ export type SandboxApp = {
   stats: SandboxStats;
   revokeAll(): void;
   expireAccessTokens(): void;
+  /** What a restart needs to keep honouring the tokens issued so far. */
+  state(): SandboxState;
 };
 
 /** The sandbox without a listener, for app.request() in-process or any Hono-compatible server. */
 export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
   const now = options.now ?? Date.now;
+  const clients = options.clients ?? [defaultSandboxClient];
   const context: SandboxContext = {
     issuer: options.issuer.replace(/\/+$/, ""),
-    clients: createClientRegistry(options.clients ?? [defaultSandboxClient]),
+    clients: createClientRegistry(clients, options.savedState?.clients),
     knobs: createKnobs(options.knobs),
     stats: createStats(),
-    store: createGrantStore(now),
+    store: createGrantStore(now, options.savedState?.grants),
     workspace: createWorkspace(options.workspaceName ?? "Acme Sandbox"),
   };
   const app = new Hono();
@@ -64,5 +70,6 @@ export function createSandboxApp(options: SandboxAppOptions): SandboxApp {
     stats: context.stats,
     revokeAll: () => context.store.revokeAll(),
     expireAccessTokens: () => context.store.expireAccessTokens(),
+    state: () => stateOf(context.clients, clients, context.store),
   };
 }

@@ -21,8 +21,15 @@ export const defaultSandboxClient: SandboxClient = Object.freeze({
 /** Mutable: dynamic registration and client metadata documents add clients at run time. */
 export type ClientRegistry = Map<string, SandboxClient>;
 
-/** Validated once at start; a bad client stops the start with a message naming the field. */
-export function createClientRegistry(clients: readonly SandboxClient[]): ClientRegistry {
+/**
+ * Validated once at start; a bad client stops the start with a message naming the field.
+ * `saved` are clients registered at run time before a restart (the state file); a configured
+ * client of the same id wins over its saved copy.
+ */
+export function createClientRegistry(
+  clients: readonly SandboxClient[],
+  saved: readonly SandboxClient[] = [],
+): ClientRegistry {
   const registry = new Map<string, SandboxClient>();
   clients.forEach((client, index) => {
     const where = `clients[${index}]`;
@@ -42,6 +49,8 @@ export function createClientRegistry(clients: readonly SandboxClient[]): ClientR
     }
     registry.set(client.clientId, client);
   });
+  for (const client of saved)
+    if (!registry.has(client.clientId)) registry.set(client.clientId, client);
   return registry;
 }
 

@@ -36,4 +36,5 @@ export {
 } from "./mcp";
 export { type AttioScope, attioScopes, defaultScopes } from "./scopes";
 export { type Sandbox, type StartSandboxOptions, startSandbox } from "./start";
+export type { SandboxState } from "./state-file";
 export type { SandboxStats } from "./stats";

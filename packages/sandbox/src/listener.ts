@@ -30,13 +30,20 @@ export async function listenThenServe<App>(
   });
   // IPv6 literals need brackets inside a URL.
   const origin = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
-  const built = build(origin);
-  handle = built.fetch;
   const close = () =>
     new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       // fetch keeps connections alive; without this close() waits for them to time out.
       server.closeAllConnections();
     });
+  // A build that throws (an unreadable state file) must not leave the port taken.
+  let built: ReturnType<typeof build>;
+  try {
+    built = build(origin);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  handle = built.fetch;
   return { app: built.app, origin, close };
 }

@@ -3,6 +3,7 @@ import { createSandboxApp } from "./app";
 import type { SandboxClient } from "./clients";
 import type { SandboxKnobs } from "./knobs";
 import { listenThenServe } from "./listener";
+import { persistingFetch, readState } from "./state-file";
 import type { SandboxStats } from "./stats";
 
 export type StartSandboxOptions = {
@@ -12,6 +13,11 @@ export type StartSandboxOptions = {
   clients?: SandboxClient[];
   knobs?: Partial<SandboxKnobs>;
   workspaceName?: string;
+  /**
+   * A JSON file that keeps registered clients, grants and tokens across restarts, so the
+   * connections an app made keep working. Needs a fixed `port`: state is kept per issuer.
+   */
+  statePath?: string;
 };
 
 export type Sandbox = {
@@ -35,13 +41,19 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     origin,
     close,
   } = await listenThenServe(options, (issuer) => {
+    const { statePath } = options;
     const built = createSandboxApp({
       issuer,
       clients: options.clients,
       knobs: options.knobs,
       workspaceName: options.workspaceName,
+      savedState: statePath ? readState(statePath, issuer) : undefined,
     });
-    return { app: built, fetch: (request) => built.app.fetch(request) };
+    const fetch = (request: Request) => built.app.fetch(request);
+    return {
+      app: built,
+      fetch: statePath ? persistingFetch(statePath, issuer, { fetch, state: built.state }) : fetch,
+    };
   });
   return { ...sandbox, url: origin, close };
 }

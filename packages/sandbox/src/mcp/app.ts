@@ -10,6 +10,7 @@ import { readClientCredentials } from "../oauth/client-auth";
 import { createGrantStore } from "../oauth/grants";
 import { revokeRoutes } from "../oauth/revoke";
 import { tokenRoutes } from "../oauth/token";
+import { type SandboxState, stateOf } from "../state-file";
 import { createStats } from "../stats";
 import { createWorkspace } from "../workspace";
 import { authorizationServerMetadataRoutes } from "./authorization-server-metadata";
@@ -32,6 +33,8 @@ export type McpSandboxAppOptions = {
   knobs?: Partial<SandboxKnobs>;
   mcpKnobs?: Partial<McpKnobs>;
   workspaceName?: string;
+  /** Registered clients, grants and tokens from before a restart (see `state()`). */
+  savedState?: SandboxState;
 };
 
 export type McpSandboxApp = ReturnType<typeof createMcpSandboxApp>;
@@ -68,12 +71,13 @@ export function createMcpSandboxApp(options: McpSandboxAppOptions) {
   const issuerPath = (options.issuerPath ?? "").replace(/\/+$/, "");
   const mcpPath = options.mcpPath ?? "/mcp";
   const resourceUrl = `${origin}${mcpPath}`;
+  const clients = options.clients ?? [];
   const oauth: SandboxContext = {
     issuer: `${origin}${issuerPath}`,
-    clients: createClientRegistry(options.clients ?? []),
+    clients: createClientRegistry(clients, options.savedState?.clients),
     knobs: createKnobs({ ...mcpTokenDefaults, ...options.knobs }),
     stats: createStats(),
-    store: createGrantStore(),
+    store: createGrantStore(Date.now, options.savedState?.grants),
     workspace: createWorkspace(options.workspaceName ?? "Acme Sandbox"),
     resources: [resourceUrl],
   };
@@ -115,5 +119,7 @@ export function createMcpSandboxApp(options: McpSandboxAppOptions) {
     registrationRequests: context.registrationRequests,
     revokeAll: () => oauth.store.revokeAll(),
     expireAccessTokens: () => oauth.store.expireAccessTokens(),
+    /** What a restart needs to keep honouring the registrations and tokens issued so far. */
+    state: () => stateOf(oauth.clients, clients, oauth.store),
   };
 }

@@ -50,6 +50,16 @@ export type IssuedTokens = {
 
 export type TokenPolicy = { accessTokenTtlSeconds: number | null; issueRefreshToken: boolean };
 
+/**
+ * What outlives a restart of the sandbox (its `statePath`): grants and their tokens, by hash.
+ * Codes and consent pages in flight do not: they live minutes, and a restart asks for another.
+ */
+export type GrantSnapshot = {
+  grants: { id: string; resource: string | null; tokens: string[] }[];
+  accessTokens: [string, AccessToken][];
+  refreshTokens: [string, RefreshToken][];
+};
+
 /** Authorization codes live 10 minutes, the maximum RFC 6749 §4.1.2 recommends. */
 export const authorizationCodeLifetimeMs = 10 * 60 * 1000;
 /** Long enough to read the consent page; short enough that stale tabs fail. */
@@ -59,14 +69,18 @@ export const pendingRequestLifetimeMs = 10 * 60 * 1000;
  * The in-memory grant store. Every secret is keyed by its SHA-256 (see hashSecret), so no
  * function here compares a presented secret with a stored one.
  */
-export function createGrantStore(now: () => number = Date.now) {
+export function createGrantStore(now: () => number = Date.now, saved?: GrantSnapshot) {
   const pendingRequests = new Map<string, { request: AuthorizationRequest; expiresAt: number }>();
   const codes = new Map<string, AuthorizationCode>();
-  const accessTokens = new Map<string, AccessToken>();
-  const refreshTokens = new Map<string, RefreshToken>();
+  const accessTokens = new Map<string, AccessToken>(saved?.accessTokens);
+  const refreshTokens = new Map<string, RefreshToken>(saved?.refreshTokens);
   /** grantId → hashes of every token issued under it, so a grant is revoked as a whole. */
-  const grants = new Map<string, Set<string>>();
-  const grantResources = new Map<string, string | null>();
+  const grants = new Map<string, Set<string>>(
+    saved?.grants.map((grant) => [grant.id, new Set(grant.tokens)]),
+  );
+  const grantResources = new Map<string, string | null>(
+    saved?.grants.map((grant) => [grant.id, grant.resource]),
+  );
 
   function pruneExpired(): void {
     const time = now();
@@ -212,6 +226,18 @@ export function createGrantStore(now: () => number = Date.now) {
     for (const record of accessTokens.values()) record.expiresAt = expiredAt;
   }
 
+  function snapshot(): GrantSnapshot {
+    return {
+      grants: [...grants].map(([id, tokens]) => ({
+        id,
+        resource: grantResources.get(id) ?? null,
+        tokens: [...tokens],
+      })),
+      accessTokens: [...accessTokens],
+      refreshTokens: [...refreshTokens],
+    };
+  }
+
   return {
     savePendingRequest,
     takePendingRequest,
@@ -229,6 +255,7 @@ export function createGrantStore(now: () => number = Date.now) {
     revokeGrant,
     revokeAll,
     expireAccessTokens,
+    snapshot,
   };
 }
 
