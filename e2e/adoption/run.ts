@@ -114,15 +114,16 @@ async function runDevelopment(app: string, browser: Browser): Promise<string> {
     ready: /Local:/,
   });
 
-  let server = await startServer({ DATA_DIR: ".data/server-origin" });
+  // The documented dev setup: baseUrl is the server's URL, appOrigin the dev server's.
+  let server = await startServer({ DATA_DIR: ".data/server-origin", APP_ORIGIN: viteUrl });
   await check(
     "dev-server-origin",
-    "dev: the page on Vite's origin connects while baseUrl is the Hono server's own URL",
+    "dev: the page on Vite's origin connects while baseUrl is the Hono server's own URL (appOrigin set)",
     () => connectsOn(browser, viteUrl),
   );
   await server.stop();
 
-  // What works today: baseUrl is the origin the browser sees; the callback comes back through
+  // The other setup: baseUrl is the origin the browser sees; the callback comes back through
   // Vite's proxy too.
   server = await startServer({ DATA_DIR: ".data/dev", BASE_URL: viteUrl });
   const connected = await check(

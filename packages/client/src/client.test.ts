@@ -182,7 +182,12 @@ describe("connect in a popup", () => {
     });
   });
 
-  const started = { authorizeUrl: "https://idp.test/authorize?x=1", flowId: "f1", nonce: "n1" };
+  const started = {
+    authorizeUrl: "https://idp.test/authorize?x=1",
+    flowId: "f1",
+    nonce: "n1",
+    resultOrigin: origin,
+  };
   const flowStatus = (status: string, extra = {}) => ({
     flowId: "f1",
     status,
@@ -190,7 +195,7 @@ describe("connect in a popup", () => {
     ...extra,
   });
 
-  const connectWith = (flow: () => unknown = () => flowStatus("pending")) => {
+  const connectWith = (flow: () => unknown = () => flowStatus("pending"), answer = started) => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -204,7 +209,7 @@ describe("connect in a popup", () => {
       events.push("fetch");
       await gate;
       events.push("fetch resolved");
-      return json(started);
+      return json(answer);
     });
     const result = client.connect("attio", { visibility: "workspace", scopes: ["task:read"] });
     return { fetch, result, release };
@@ -260,6 +265,22 @@ describe("connect in a popup", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toBe(false);
     post(success);
+    await expect(result).resolves.toMatchObject({ connectionId: "c9" });
+  });
+
+  test("takes the result from the origin the server named: its own, behind a dev server's proxy", async () => {
+    const server = "http://localhost:8787";
+    const { result, release } = connectWith(undefined, { ...started, resultOrigin: server });
+    release();
+    await vi.waitFor(() => expect(popup.location.href).toBe(started.authorizeUrl));
+    let settled = false;
+    result.finally(() => {
+      settled = true;
+    });
+    post(success);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    post(success, server);
     await expect(result).resolves.toMatchObject({ connectionId: "c9" });
   });
 

@@ -89,9 +89,8 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
       return redirect(provider, options);
     }
     return start(provider, { mode: "popup", visibility, scopes })
-      .then(({ authorizeUrl, flowId, nonce }) => {
+      .then(({ authorizeUrl, flowId, nonce, resultOrigin: origin }) => {
         popup.location.href = navigable(authorizeUrl, provider);
-        const origin = new URL(base, location.href).origin;
         // A flow the server no longer knows was never finished: the same as a pending one.
         const confirm = () =>
           flow(flowId).catch((error: ConnectError): FlowOutcome => {

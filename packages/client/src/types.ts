@@ -47,7 +47,16 @@ export type ConnectOptions = {
 
 export type ConnectResult = { status: "success"; provider: string; connectionId?: string };
 
-export type ConnectStart = { authorizeUrl: string; flowId: string; nonce: string };
+export type ConnectStart = {
+  authorizeUrl: string;
+  flowId: string;
+  nonce: string;
+  /**
+   * The origin the popup's result message comes from (the server's callback): the app's own,
+   * or the server's when a dev server on another origin proxies the API.
+   */
+  resultOrigin: string;
+};
 
 /** What GET /flows/:flowId returns, and (with `type` and `nonce`) what the popup posts. */
 export type FlowOutcome = {

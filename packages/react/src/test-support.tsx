@@ -128,6 +128,7 @@ export const createFakeServer = (
         authorizeUrl: `https://idp.test/authorize?flow=${counter}`,
         flowId: `flow-${counter}`,
         nonce: `nonce-${counter}`,
+        resultOrigin: window.location.origin,
       });
     }
     if (method === "GET" && resource === "flows") {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import type { Env } from "hono";
 import { createApi } from "./api";
 import { keyProviderFrom, readSettings } from "./config";
 import { createChangeFeed } from "./credentials/change-feed";
-import { createDisconnect } from "./credentials/disconnect";
 import { createCredentialLifecycle } from "./credentials/lifecycle";
 import { createEmitter } from "./events";
 import { createHttpDeps } from "./http-deps";
@@ -11,6 +11,7 @@ import { createMcpPreparer, prepareAll } from "./mcp/prepare";
 import { createMcpServerRegistry } from "./mcp/servers";
 import { createProviderRegistry } from "./providers/registry";
 import { createRoutes } from "./routes";
+import type { Identify } from "./shared/identity";
 import { dataKeysRepository } from "./store/data-keys-repository";
 import { createPgliteStore } from "./store/pglite-store";
 import { type Database, databaseStore } from "./store/store";
@@ -28,7 +29,10 @@ import { createWorker } from "./worker/worker";
  * const connections = createConnections({ baseUrl, providers: [attio({ clientId, clientSecret })], identify });
  * app.route("/api/connections", connections.routes);
  */
-export function createConnections(options: ConnectionsOptions): Connections {
+// biome-ignore lint/suspicious/noExplicitAny: Hono's own default: any env a host app has
+export function createConnections<HostEnv extends Env = any>(
+  options: ConnectionsOptions<HostEnv>,
+): Connections {
   const settings = readSettings(options);
   const { logger } = settings;
   const store = databaseStore(
@@ -47,13 +51,6 @@ export function createConnections(options: ConnectionsOptions): Connections {
   const webhooks = createWebhookSender({ db, endpoints: settings.webhooks, timeoutMs });
   const emit = createEmitter({ onEvent: options.onEvent, webhooks, logger });
 
-  const disconnect = createDisconnect({
-    db,
-    vault,
-    timeoutMs,
-    onRevoked: (row) => emit("connection.revoked", { ...row, status: "revoked" }),
-    onDeleted: (row) => emit("connection.deleted", row),
-  });
   const prepare = createMcpPreparer({
     db,
     vault,
@@ -68,14 +65,13 @@ export function createConnections(options: ConnectionsOptions): Connections {
     maxServersPerUser: settings.mcp.maxServersPerUser,
     reservedNames: new Set(options.providers.map((provider) => provider.name)),
     prepare,
-    disconnectAll: (provider, tenantId) => disconnect.disconnectAllOf(provider, tenantId),
   });
   const providers = createProviderRegistry({
     providers: options.providers,
     findAdded: mcpServers.find,
     prepare,
   });
-  const { refresher, reader, check } = createCredentialLifecycle({
+  const { refresher, reader, check, disconnect } = createCredentialLifecycle({
     db,
     vault,
     changes,
@@ -88,6 +84,8 @@ export function createConnections(options: ConnectionsOptions): Connections {
     cacheSize: settings.cacheSize,
     onRefreshed: (row) => emit("connection.refreshed", row),
     onAuthFailed: (row, reason) => emit("connection.auth_failed", row, reason ? { reason } : {}),
+    onRevoked: (row) => emit("connection.revoked", { ...row, status: "revoked" }),
+    onDeleted: (row) => emit("connection.deleted", row),
   });
   const worker = createWorker({
     ...options.worker,
@@ -125,7 +123,8 @@ export function createConnections(options: ConnectionsOptions): Connections {
     emit,
   });
   const routes = createRoutes({
-    identify: options.identify,
+    // The routes run inside the host's app, under its env: what identify() was written for.
+    identify: options.identify as Identify,
     appOrigin: settings.appOrigin,
     root: new URL(settings.mount, settings.baseUrl).toString(),
     logger,

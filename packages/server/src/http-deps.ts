@@ -100,7 +100,10 @@ export function createHttpDeps(parts: {
     mcpServers: reportStoreUnavailableInAll({
       list: parts.mcpServers.list,
       add: parts.mcpServers.add,
-      remove: parts.mcpServers.remove,
+      remove: (identity, id) =>
+        parts.mcpServers.remove(identity, id, (provider, tenantId) =>
+          parts.disconnect.disconnectAllOf(provider, tenantId),
+        ),
     }),
     clientMetadataDocument: (key) =>
       clientMetadataDocument({

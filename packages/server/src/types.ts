@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { Hono, Env as HonoEnv } from "hono";
 import type { CredentialRequest, CredentialResult } from "./credentials/reader";
 import type { OnEvent } from "./events";
 import type { Provider } from "./providers/types";
@@ -14,50 +14,57 @@ import type { TickReport, WorkerOptions } from "./worker/worker";
 /** A connection as callers see it: never a token. */
 export type Connection = ConnectionView;
 
-export type ConnectionsOptions = {
+// biome-ignore lint/suspicious/noExplicitAny: Hono's own default: any env a host app has
+export type ConnectionsOptions<HostEnv extends HonoEnv = any> = {
   /** The app's public URL, e.g. "http://localhost:3050". */
   baseUrl: string;
   /** Where `routes` is mounted; the OAuth redirect URI is baseUrl + mount + "/callback". */
-  mount?: string;
+  mount?: string | undefined;
   /** The origin the browser app runs on (popup results are posted only there). Default: baseUrl's. */
-  appOrigin?: string;
+  appOrigin?: string | undefined;
   /** Default: PGlite in `<dataDir>/connections`. */
-  store?: Store;
+  store?: Store | undefined;
   /** Folder for the embedded defaults (PGlite data, development keyring). Default ".data". */
-  dataDir?: string;
+  dataDir?: string | undefined;
   /** Keyring "v2:<base64>,v1:<base64>" or a KeyProvider. Default: X_VAULT_KEYS, else a dev keyring. */
   vault?: { keys?: string | KeyProvider | undefined };
   providers: Provider[];
-  identify: Identify;
-  onEvent?: OnEvent;
+  identify: Identify<HostEnv>;
+  onEvent?: OnEvent | undefined;
   /**
    * Where the kit reports what an operator should see (pino's shape: `logger.error(fields,
    * message)`). Unexpected errors in routes arrive here with their stack. Default: the console,
    * warnings and errors only.
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Timeout for each call to a provider (default 10 s). */
-  providerTimeoutMs?: number;
+  providerTimeoutMs?: number | undefined;
   /** Refresh this long before a token expires (default 5 minutes). */
-  refreshSkewMs?: number;
+  refreshSkewMs?: number | undefined;
   /** How long one instance may hold a connection's refresh lease (default 30 s). */
-  refreshLeaseMs?: number;
+  refreshLeaseMs?: number | undefined;
   /** How often the worker health-checks a connection (default 6 hours). */
-  checkIntervalMs?: number;
+  checkIntervalMs?: number | undefined;
   /** Credentials kept warm in memory (default 10,000). */
-  cacheSize?: number;
-  worker?: WorkerOptions;
+  cacheSize?: number | undefined;
+  worker?: WorkerOptions | undefined;
   /** Endpoints that receive every event, signed with HMAC-SHA256 (see verifyWebhookSignature). */
-  webhooks?: WebhookEndpoint[];
+  webhooks?: WebhookEndpoint[] | undefined;
   /** How MCP authorization servers name this app when it registers (default: baseUrl's host). */
-  clientName?: string;
+  clientName?: string | undefined;
   /**
    * MCP servers users add at run time (`POST /mcp-servers`). `allowPrivateNetwork` lets them name
    * any loopback or private address and plain http (tests, intranets); off by default (SSRF).
    * `allowedOrigins` lets exactly those origins through, e.g. a local MCP server of your own.
    * `maxServersPerUser` caps how many one member may add for themselves (default 20).
    */
-  mcp?: { allowPrivateNetwork?: boolean; allowedOrigins?: string[]; maxServersPerUser?: number };
+  mcp?:
+    | {
+        allowPrivateNetwork?: boolean | undefined;
+        allowedOrigins?: string[] | undefined;
+        maxServersPerUser?: number | undefined;
+      }
+    | undefined;
 };
 
 export type ConnectionWithValue = Connection & {

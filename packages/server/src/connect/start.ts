@@ -33,7 +33,13 @@ export type StartDeps = {
   appOrigin: string;
 };
 
-export type Started = { authorizeUrl: string; flowId: string; nonce: string };
+export type Started = {
+  authorizeUrl: string;
+  flowId: string;
+  nonce: string;
+  /** Where the popup's result page is served, hence the only origin its message may come from. */
+  resultOrigin: string;
+};
 
 /**
  * The start of a connect: which provider, whether the caller may, where to come back, what to
@@ -114,5 +120,10 @@ export async function startConnect(
     sealedSecrets: await deps.vault.sealJson(flowScope(flow), secrets),
     expiresAt: new Date(Date.now() + FLOW_LIFETIME_MS),
   });
-  return { authorizeUrl: url.toString(), flowId: flow.id, nonce: messageNonce };
+  return {
+    authorizeUrl: url.toString(),
+    flowId: flow.id,
+    nonce: messageNonce,
+    resultOrigin: new URL(redirectUri).origin,
+  };
 }

@@ -4,12 +4,13 @@ import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import type { ChangeFeed } from "./change-feed";
 import { createHealthCheck } from "./check";
+import { createDisconnect } from "./disconnect";
 import { createCredentialReader } from "./reader";
 import { createRefresher } from "./refresh";
 
 /**
  * A credential's life after the connect: read (warm from memory, single flight), refreshed
- * under a lease across instances, health-checked. What happened is reported through the
+ * under a lease across instances, health-checked, revoked and forgotten. What happened is reported through the
  * callbacks; the caller decides what to emit.
  */
 export function createCredentialLifecycle(deps: {
@@ -25,6 +26,8 @@ export function createCredentialLifecycle(deps: {
   cacheSize: number;
   onRefreshed(row: ConnectionRow): void;
   onAuthFailed(row: ConnectionRow, reason?: "issuer_changed"): void;
+  onRevoked(row: ConnectionRow): void;
+  onDeleted(row: ConnectionRow): void;
 }) {
   const refresher = createRefresher(deps);
   const reader = createCredentialReader({ ...deps, refresher });
@@ -35,5 +38,6 @@ export function createCredentialLifecycle(deps: {
     checkIntervalMs: deps.checkIntervalMs,
     onAuthFailed: (row) => deps.onAuthFailed(row),
   });
-  return { refresher, reader, check };
+  const disconnect = createDisconnect(deps);
+  return { refresher, reader, check, disconnect };
 }

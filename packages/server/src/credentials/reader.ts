@@ -16,8 +16,8 @@ export type CredentialRequest = {
   provider: string;
   tenantId: string;
   /** Whose user connection; when absent (or none exists) the workspace connection is used. */
-  userId?: string;
-  visibility?: "user" | "workspace";
+  userId?: string | undefined;
+  visibility?: "user" | "workspace" | undefined;
 };
 
 export type OAuthCredentialResult = {

@@ -18,30 +18,30 @@ export type McpOptions = {
   name: string;
   /** The MCP server's URL, e.g. "https://mcp.example.com/mcp". */
   url: string;
-  displayName?: string;
-  iconUrl?: string;
+  displayName?: string | undefined;
+  iconUrl?: string | undefined;
   /** Overrides the scopes discovery selects. */
-  scopes?: string[];
+  scopes?: string[] | undefined;
   /** A client registered out of band: used before any other registration approach. */
-  clientId?: string;
-  clientSecret?: string;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
   /**
    * The authorization server that client is registered with. Its credentials go to no other:
    * if the server's metadata later names another, connecting fails rather than sending them
    * there. Default: the issuer the first discovery finds.
    */
-  issuer?: string;
+  issuer?: string | undefined;
   /** Lets discovery reach loopback and private addresses, and http URLs (tests, intranets). */
-  allowPrivateNetwork?: boolean;
+  allowPrivateNetwork?: boolean | undefined;
   /** Origins let through the SSRF guard although private or http; every other URL is checked. */
-  allowedOrigins?: ReadonlySet<string>;
+  allowedOrigins?: ReadonlySet<string> | undefined;
   /**
    * Scopes a step-up may add (see OAuthProvider.extraScopes). Default: the resource's
    * `scopes_supported`, none when it lists none.
    */
-  extraScopes?: string[] | "any";
+  extraScopes?: string[] | "any" | undefined;
   /** Per request sent during discovery and registration (default 5 s). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 };
 
 /** What preparing needs from the `createConnections` instance. */

@@ -75,8 +75,6 @@ export function createMcpServerRegistry(deps: {
   reservedNames: ReadonlySet<string>;
   /** Discovers and registers (the same preparation `mcp()` providers get on start). */
   prepare(provider: McpServerProvider): Promise<void>;
-  /** Revokes and deletes every connection of the tenant to that provider (a removed server). */
-  disconnectAll(provider: McpServerProvider, tenantId: string): Promise<void>;
 }) {
   const providers = new Map<string, McpServerProvider>();
   const allowsPrivate = (url: string) =>
@@ -222,7 +220,12 @@ export function createMcpServerRegistry(deps: {
    * still known (revocation needs its endpoints). The user who added a private server may remove
    * it; a workspace server, or any of the tenant's, an admin.
    */
-  async function remove(identity: Identity, id: string): Promise<void> {
+  async function remove(
+    identity: Identity,
+    id: string,
+    /** Revokes and deletes every connection of the tenant to the server. */
+    disconnectAll: (provider: McpServerProvider, tenantId: string) => Promise<void>,
+  ): Promise<void> {
     const db = await deps.db();
     const row = await findServerById(db, identity.tenantId, id);
     const admin = identity.role === "admin";
@@ -232,7 +235,7 @@ export function createMcpServerRegistry(deps: {
     if (row.visibility === "workspace" && !admin) {
       throw new ConnectionsError("forbidden", "Only an admin can remove a workspace MCP server");
     }
-    await deps.disconnectAll(providerFor(row), row.tenantId);
+    await disconnectAll(providerFor(row), row.tenantId);
     await deleteServer(db, row.id);
     forget(row);
     providers.delete(row.id);

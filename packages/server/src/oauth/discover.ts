@@ -5,8 +5,8 @@ import { requestOptions } from "./authorization-server";
 
 export type DiscoverOptions = OAuth2Options & {
   /** "oauth2" reads RFC 8414 `/.well-known/oauth-authorization-server` (default); "oidc" reads `/.well-known/openid-configuration`. */
-  algorithm?: "oauth2" | "oidc";
-  timeoutMs?: number;
+  algorithm?: "oauth2" | "oidc" | undefined;
+  timeoutMs?: number | undefined;
 };
 
 /**

@@ -15,17 +15,17 @@ export const attioScopes = [
 ] as const;
 
 export type AttioOptions = {
-  clientId?: string;
-  clientSecret?: string;
-  scopes?: string[];
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  scopes?: string[] | undefined;
   /** Scopes a step-up may add beyond `scopes`, e.g. ["task:read-write"] (none by default). */
-  extraScopes?: string[];
+  extraScopes?: string[] | undefined;
   /** Where Attio's authorize and token endpoints live; a sandbox in tests and the offline demo. */
-  appUrl?: string;
+  appUrl?: string | undefined;
   /** Where Attio's REST API lives (identity endpoint, and where connections.fetch may go). */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** Where connections.fetch() may send the token; default: apiUrl's origin. */
-  apiOrigins?: string[];
+  apiOrigins?: string[] | undefined;
 };
 
 /**

@@ -21,19 +21,19 @@ export type OAuth2Options = {
   displayName: string;
   /** The issuer identifier, e.g. "https://auth.example.com"; metadata is read from beneath it. */
   issuer: string;
-  clientId?: string;
-  clientSecret?: string;
-  scopes?: string[];
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  scopes?: string[] | undefined;
   /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
-  extraScopes?: string[];
+  extraScopes?: string[] | undefined;
   /** Where `connections.fetch()` may send the token (see OAuthProvider.apiOrigins). */
-  apiOrigins?: string[];
-  iconUrl?: string;
+  apiOrigins?: string[] | undefined;
+  iconUrl?: string | undefined;
   /**
    * Lets the metadata name plain-http, loopback or private endpoints on other origins than the
    * issuer's (intranets). The issuer's own origin is trusted as configured either way.
    */
-  allowPrivateNetwork?: boolean;
+  allowPrivateNetwork?: boolean | undefined;
 };
 
 /**

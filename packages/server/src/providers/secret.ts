@@ -2,11 +2,11 @@ import type { SecretProvider } from "./types";
 
 export type SecretOptions = {
   name: string;
-  displayName?: string;
-  iconUrl?: string;
-  validate?: SecretProvider["validate"];
+  displayName?: string | undefined;
+  iconUrl?: string | undefined;
+  validate?: SecretProvider["validate"] | undefined;
   /** Where connections.fetch() may send the secret, e.g. ["https://api.example.com"]. */
-  apiOrigins?: string[];
+  apiOrigins?: string[] | undefined;
 };
 
 /** An API key or any other string secret that a user pastes in. */

@@ -46,7 +46,11 @@ export function createRoutes(deps: RoutesDeps): Hono<Env> {
     setIfAbsent(c.res.headers, "x-frame-options", "DENY");
     setIfAbsent(c.res.headers, "x-content-type-options", "nosniff");
   });
-  app.use(csrfGuard(deps.appOrigin));
+  app.use(
+    csrfGuard(deps.appOrigin, (reason) =>
+      deps.logger.warn({ reason }, "@x/server: refused a cross-site request"),
+    ),
+  );
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -13,7 +13,9 @@ import { describeProvider, toMcpServer } from "./views";
 export type ProvidersRoutesDeps = {
   /** The host's providers, then the MCP servers the caller's tenant added that they may see. */
   providers(identity: Identity): Promise<Provider[]>;
-  mcpServers: Pick<McpServerRegistry, "list" | "add" | "remove">;
+  mcpServers: Pick<McpServerRegistry, "list" | "add"> & {
+    remove(identity: Identity, id: string): Promise<void>;
+  };
   /** The kit's Client ID Metadata Document at one MCP issuer, by its callback key. */
   clientMetadataDocument(key: string): Record<string, unknown>;
 };

@@ -108,6 +108,7 @@ export const connectStartedResponse = z.object({
   authorizeUrl: z.url(),
   flowId: z.string(),
   nonce: z.string(),
+  resultOrigin: z.url(),
 });
 
 export const flowResponse = z.object({
@@ -174,7 +175,13 @@ export type McpServerView = {
   provider: ProviderView;
 };
 
-export type ConnectStartedView = { authorizeUrl: string; flowId: string; nonce: string };
+export type ConnectStartedView = {
+  authorizeUrl: string;
+  flowId: string;
+  nonce: string;
+  /** The origin the popup's result message comes from: the callback's, baseUrl's. */
+  resultOrigin: string;
+};
 
 export type FlowView = {
   flowId: string;

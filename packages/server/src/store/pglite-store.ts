@@ -15,9 +15,9 @@ export type PgliteClient = {
 
 export type PgliteStoreOptions = {
   /** Data folder that survives restarts; in memory when omitted. */
-  dir?: string;
+  dir?: string | undefined;
   /** An existing PGlite instance to share with the host app (the store will not close it). */
-  client?: PgliteClient;
+  client?: PgliteClient | undefined;
 };
 
 /** The embedded store: PostgreSQL compiled to WebAssembly, in this process, nothing to install. */

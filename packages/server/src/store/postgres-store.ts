@@ -7,7 +7,7 @@ export type PostgresStoreOptions = {
   /** postgres://user:password@host:port/database */
   url: string;
   /** Pool size per instance (default 10). */
-  max?: number;
+  max?: number | undefined;
 };
 
 // Any constant works; it only has to be the same for every instance migrating one database.

@@ -9,11 +9,11 @@ import { mapWithConcurrency } from "./map-with-concurrency";
 
 export type WorkerOptions = {
   /** Pause between ticks (default 30 s). */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** Connections claimed per tick and kind (default 100). */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** Provider calls in flight at once (default 4). */
-  concurrency?: number;
+  concurrency?: number | undefined;
 };
 
 export type WorkerDeps = WorkerOptions & {

@@ -3,7 +3,7 @@ import { type CatalogOptions, text, trimSlash, withOptions } from "./shared";
 
 export type GitLabOptions = CatalogOptions & {
   /** A self-managed instance, e.g. "https://gitlab.example.com". Default gitlab.com. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 };
 
 /**

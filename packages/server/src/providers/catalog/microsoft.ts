@@ -3,7 +3,7 @@ import { type CatalogOptions, text, withOptions } from "./shared";
 
 export type MicrosoftOptions = CatalogOptions & {
   /** "common" (default), "organizations", "consumers", or a tenant id or domain. */
-  tenant?: string;
+  tenant?: string | undefined;
 };
 
 /**

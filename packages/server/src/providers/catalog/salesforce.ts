@@ -3,7 +3,7 @@ import { type CatalogOptions, text, trimSlash, withOptions } from "./shared";
 
 export type SalesforceOptions = CatalogOptions & {
   /** "https://test.salesforce.com" for sandboxes, or a My Domain URL. Default production login. */
-  loginUrl?: string;
+  loginUrl?: string | undefined;
 };
 
 /**

@@ -2,22 +2,22 @@ import type { OAuthProvider } from "../types";
 
 /** Every catalog factory takes these; `endpoints` points a provider at a sandbox in tests. */
 export type CatalogOptions = {
-  clientId?: string;
-  clientSecret?: string;
-  scopes?: string[];
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  scopes?: string[] | undefined;
   /** Scopes a step-up may add beyond `scopes` (see OAuthProvider.extraScopes). */
-  extraScopes?: string[];
+  extraScopes?: string[] | undefined;
   /** Where connections.fetch() may send the token, instead of the provider's API origins. */
-  apiOrigins?: string[];
-  endpoints?: EndpointOverrides;
+  apiOrigins?: string[] | undefined;
+  endpoints?: EndpointOverrides | undefined;
 };
 
 export type EndpointOverrides = {
-  issuer?: string;
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  revocationEndpoint?: string;
-  identityUrl?: string;
+  issuer?: string | undefined;
+  authorizationEndpoint?: string | undefined;
+  tokenEndpoint?: string | undefined;
+  revocationEndpoint?: string | undefined;
+  identityUrl?: string | undefined;
 };
 
 /** The provider's record with the caller's credentials, scopes and endpoint overrides applied. */
