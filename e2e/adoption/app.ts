@@ -79,7 +79,8 @@ export async function start(
       options.timeoutMs ?? 60_000,
     );
     const watch = () => {
-      const match = options.ready.exec(output);
+      // Under CI=true, tools colour their output: "Local" arrives wrapped in escape codes.
+      const match = options.ready.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
       if (!match) return;
       clearTimeout(timer);
       child.stdout?.off("data", watch);

@@ -1,16 +1,17 @@
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { users } from "../db/schema";
 import type { TaskrEnv } from "../env";
 import { busy, failure, tooManyAttempts, userView } from "./answers";
 import { requestAddress } from "./client-address";
 import { BusyError } from "./limiter";
+import { oneAtATime } from "./one-at-a-time";
 import { clearSessionCookie } from "./session-cookie";
 import { invalidateSession } from "./sessions";
 import { type AuthOptions, password, startSession, username } from "./sign-in";
 import { signupRoutes } from "./signup-routes";
-import { accountKey, addressKey } from "./throttle";
+import { accountKey, addressKey, type ThrottleKey } from "./throttle";
 
 const credentials = z.object({ username, password });
 
@@ -28,10 +29,20 @@ export function authRoutes(options: AuthOptions) {
     return c.json({ user: user ? userView(user) : null });
   });
 
+  const perAccount = oneAtATime();
+
   app.post("/login", async (c) => {
     const parsed = credentials.safeParse(await c.req.json().catch(() => null));
     const address = addressKey(requestAddress(c, options.trustedProxies));
     const keys = parsed.success ? [accountKey(parsed.data.username), address] : [address];
+    return perAccount(keys[0]!.key, () => login(c, parsed, keys));
+  });
+
+  async function login(
+    c: Context<TaskrEnv>,
+    parsed: ReturnType<typeof credentials.safeParse>,
+    keys: ThrottleKey[],
+  ): Promise<Response> {
     const wait = await throttle.retryAfter(keys);
     if (wait > 0) return tooManyAttempts(c, wait);
     const wrong = async () => {
@@ -49,7 +60,7 @@ export function authRoutes(options: AuthOptions) {
     await throttle.forget(accountKey(user.username));
     await startSession(c, options, user.id);
     return c.json({ user: userView(user) });
-  });
+  }
 
   app.post("/logout", async (c) => {
     const session = c.get("session");

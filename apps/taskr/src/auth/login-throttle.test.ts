@@ -27,6 +27,16 @@ const answer = async (response: Response) => ({
 });
 
 describe("login throttling", { timeout: 60_000 }, () => {
+  it("lets five of thirty parallel guesses at one username be checked, no more", async () => {
+    const taskr = await start({ signupMode: "open" });
+    await taskr.post("/auth/signup", { username: "ada", password: TEST_PASSWORD });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => login(taskr, "ada").then((response) => response.status)),
+    );
+    expect(answers.filter((status) => status === 401)).toHaveLength(5);
+    expect(answers.filter((status) => status === 429)).toHaveLength(25);
+  });
+
   it("locks a username after five wrong passwords, the right one too, known or not", async () => {
     const taskr = await start({ signupMode: "open" });
     await taskr.post("/auth/signup", { username: "ada", password: TEST_PASSWORD });

@@ -77,6 +77,11 @@ export function createHostileMcpApp(options: HostileMcpAppOptions) {
         ...hostile.metadata,
       }));
     }
+    if (pathname === mcpPath && hostile.mcpRedirect) {
+      return answer(
+        new Response(null, { status: 302, headers: { location: hostile.mcpRedirect } }),
+      );
+    }
     if (request.method === "POST") {
       const hostileAnswer =
         pathname === `${issuerPath}/oauth/token`

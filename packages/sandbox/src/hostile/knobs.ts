@@ -25,6 +25,8 @@ export type HostileKnobs = {
   revocationResponse: "honest" | "oversized";
   /** The MCP endpoint's answer to an authorized request: one 150 MB reply. */
   mcpResponse: "honest" | "oversized";
+  /** Where the MCP endpoint redirects every request (302), e.g. an internal address. */
+  mcpRedirect: string | null;
 };
 
 export const defaultHostileKnobs: Readonly<HostileKnobs> = Object.freeze({
@@ -34,6 +36,7 @@ export const defaultHostileKnobs: Readonly<HostileKnobs> = Object.freeze({
   registrationResponse: "honest",
   revocationResponse: "honest",
   mcpResponse: "honest",
+  mcpRedirect: null,
 });
 
 const oneOf =
@@ -56,6 +59,8 @@ const checks: Record<keyof HostileKnobs, (value: unknown) => string | null> = {
   registrationResponse: oneOf("honest", "oversized", "error-text"),
   revocationResponse: oneOf("honest", "oversized"),
   mcpResponse: oneOf("honest", "oversized"),
+  mcpRedirect: (value) =>
+    value === null || typeof value === "string" ? null : "must be a URL or null",
 };
 
 export function createHostileKnobs(overrides: Partial<HostileKnobs> = {}): HostileKnobs {

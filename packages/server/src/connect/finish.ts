@@ -69,14 +69,16 @@ export async function finishConnect(deps: FinishDeps, input: Callback): Promise<
   if (!state) throw new FlowError(undefined, invalidState("it has no state"));
   const stateHash = hashState(state);
   const found = await findUnconsumedFlow(db, stateHash);
-  if (!found) throw new FlowError(undefined, invalidState("it was already used or never issued"));
-  // Someone else holding the callback URL learns nothing of the flow and cannot spend it.
+  // Someone else holding the callback URL learns nothing of the flow, not even that it is live,
+  // and cannot spend it.
+  const unusable = () => new FlowError(undefined, invalidState("it was used, or never issued"));
+  if (!found) throw unusable();
   const caller = input.identity;
   if (!caller || caller.userId !== found.userId || caller.tenantId !== found.tenantId) {
-    throw new FlowError(undefined, invalidState("it was started by someone else"));
+    throw unusable();
   }
   const flow = await consumeFlow(db, stateHash, caller);
-  if (!flow) throw new FlowError(undefined, invalidState("it was already used or never issued"));
+  if (!flow) throw unusable();
   try {
     if (flow.expiresAt.getTime() < Date.now()) throw invalidState("it expired");
     const provider = await deps.findProvider(flow.provider, flow);
@@ -120,8 +122,10 @@ function assertSameAuthorizationServer(
   redirectUri: string,
 ): void {
   const sameIssuer = flow.issuer === null || flow.issuer === issuerOf(provider);
+  // The code goes to the token endpoint the flow was started against, or to none.
+  const sameEndpoint = flow.tokenEndpoint === null || flow.tokenEndpoint === provider.tokenEndpoint;
   const sameCallback = callbackKeyOf(flow.redirectUri ?? redirectUri) === arrivedKey;
-  if (!sameIssuer || !sameCallback) {
+  if (!sameIssuer || !sameEndpoint || !sameCallback) {
     throw new ConnectionsError(
       "issuer_mismatch",
       "The authorization response did not come from the server this sign-in was sent to",

@@ -5,6 +5,7 @@ import {
   guardedFetch,
   maxAgeMs,
   type OutboundPolicy,
+  originOf,
   unsafeUrl,
 } from "../shared/outbound";
 
@@ -59,10 +60,10 @@ async function fetchJson(
   try {
     body = JSON.parse(response.text);
   } catch {
-    throw failed(`${url} is not JSON`);
+    throw failed(`${originOf(url)} sent metadata that is not JSON`);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw failed(`${url} is not a JSON object`);
+    throw failed(`${originOf(url)} sent metadata that is not a JSON object`);
   }
   const document = { body: body as Record<string, unknown>, maxAgeMs: maxAgeMs(response.headers) };
   if (document.maxAgeMs > 0)
@@ -159,19 +160,19 @@ export function checkAuthorizationServerMetadata(
   policy: OutboundPolicy,
 ): AuthorizationServerMetadata {
   if (body.issuer !== issuer) {
-    throw failed(`the metadata at ${issuer} names another issuer`);
+    throw failed(`the metadata at ${originOf(issuer)} names another issuer`);
   }
   if (typeof body.authorization_endpoint !== "string" || typeof body.token_endpoint !== "string") {
-    throw failed(`${issuer} publishes no authorization or token endpoint`);
+    throw failed(`${originOf(issuer)} publishes no authorization or token endpoint`);
   }
   const issuerOrigin = new URL(issuer).origin;
   const issChecked = body.authorization_response_iss_parameter_supported === true;
   for (const field of ENDPOINT_FIELDS) {
     if (body[field] === undefined) continue;
-    const url = checkEndpointUrl(body[field], policy, `${issuer}'s ${field}`);
+    const url = checkEndpointUrl(body[field], policy, `${originOf(issuer)}'s ${field}`);
     if (!issChecked && url.origin !== issuerOrigin) {
       throw unsafeUrl(
-        `${issuer}'s ${field}`,
+        `${originOf(issuer)}'s ${field}`,
         `it is on ${url.origin}, not the issuer's origin, and the server does not send iss (RFC 9207)`,
       );
     }
@@ -180,7 +181,7 @@ export function checkAuthorizationServerMetadata(
   if (!Array.isArray(methods) || !methods.includes("S256")) {
     throw new ConnectionsError(
       "mcp_pkce_unsupported",
-      `${issuer} does not offer PKCE with S256, which the MCP authorization spec requires`,
+      `${originOf(issuer)} does not offer PKCE with S256, which the MCP authorization spec requires`,
     );
   }
   return body as unknown as AuthorizationServerMetadata;
@@ -218,13 +219,13 @@ export async function discoverMcpServer(
   }
   const resourceMetadata = checkResourceMetadata(serverUrl, resourceDocument.body);
   const issuer = resourceMetadata.authorization_servers![0]!;
-  checkEndpointUrl(issuer, policy, `${serverUrl}'s authorization server`);
+  checkEndpointUrl(issuer, policy, `${originOf(serverUrl)}'s authorization server`);
   let serverDocument: JsonDocument | null = null;
   for (const url of authorizationServerMetadataUrls(issuer)) {
     serverDocument = await fetchJson(url, policy, cache);
     if (serverDocument) break;
   }
-  if (!serverDocument) throw failed(`${issuer} publishes no RFC 8414 or OpenID metadata`);
+  if (!serverDocument) throw failed(`${originOf(issuer)} publishes no RFC 8414 or OpenID metadata`);
   const authorizationServer = checkAuthorizationServerMetadata(issuer, serverDocument.body, policy);
   const ages = [resourceDocument.maxAgeMs, serverDocument.maxAgeMs];
   return {

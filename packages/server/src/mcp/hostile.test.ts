@@ -10,6 +10,7 @@ import {
 } from "@x/sandbox";
 import { describe, expect, it } from "vitest";
 import { issuerKey } from "../oauth/redirect-uris";
+import { oauth2 } from "../providers/oauth2";
 import { asUser, consent, createHost, json, MOUNT, makeConnectionsDue } from "../testing/harness";
 import { pgliteForFile } from "../testing/pglite";
 import { mcpTransport } from "./adapters";
@@ -83,18 +84,27 @@ const alice = { provider: "evil", tenantId: "acme", userId: "alice" };
 
 describe("a hostile MCP server's metadata (RFC 8414, RFC 9728)", () => {
   it.each([
-    "javascript:alert(document.cookie)",
-    "data:text/html,<script>alert(1)</script>",
-    "http://169.254.169.254/latest/meta-data/",
+    ["javascript:alert(document.cookie)", false],
+    ["data:text/html,<script>alert(1)</script>", false],
+    ["http://169.254.169.254/latest/meta-data/", false],
+    // Promising iss lifts the origin rule: only the scheme check is left to refuse these.
+    ["javascript:alert(document.cookie)", true],
+    ["data:text/html,<script>alert(1)</script>", true],
   ])(
-    "refuses the authorization endpoint %s: no flow, and no browser is sent there",
-    async (endpoint) => {
-      const server = await hostileServer({ metadata: { authorization_endpoint: endpoint } });
+    "refuses the authorization endpoint %s (iss promised: %s): no flow, no browser sent there",
+    async (endpoint, iss) => {
+      const metadata = {
+        authorization_endpoint: endpoint,
+        ...(iss ? { authorization_response_iss_parameter_supported: true } : {}),
+      };
+      const server = await hostileServer({ metadata });
       const response = await startConnect(hostFor([server]));
       expect(response.status).toBe(502);
       const body = await json(response);
       expect(body.error.code).toBe("unsafe_url");
       expect(JSON.stringify(body)).not.toContain(endpoint.slice(0, 12));
+      // Refused as the metadata is read: before the kit registers itself there.
+      expect(server.mcpStats.registrations).toBe(0);
       expect(await countRows("x_oauth_flows")).toBe(0);
     },
   );
@@ -192,6 +202,21 @@ describe("grants bound to the authorization server that issued them", () => {
     expect(server.stats.tokenRequests).toBe(0);
   });
 
+  it("redeems a code only at the token endpoint the flow was started against", async () => {
+    const server = await hostileServer();
+    const made = hostFor([server]);
+    const started = await json(await startConnect(made, "acme:carol"));
+    const callback = await consent(started.authorizeUrl);
+    server.hostile.metadata = { token_endpoint: `${server.origin}/elsewhere/token` };
+    await startConnect(made, "acme:bob");
+    await made.app.request(`${callback.pathname}${callback.search}`, asUser("acme:carol"));
+    const flow = await json(
+      await made.app.request(`${MOUNT}/flows/${started.flowId}`, asUser("acme:carol")),
+    );
+    expect(flow).toMatchObject({ status: "error", error: { code: "issuer_mismatch" } });
+    expect(server.stats.tokenRequests).toBe(0);
+  });
+
   it("gives each issuer its own callback: a code that comes back to another's is refused (RFC 9700 §4.4.2.2)", async () => {
     const first = await hostileServer();
     const second = await hostileServer();
@@ -272,6 +297,39 @@ describe("answers from endpoints a stranger named", () => {
     expect(server.hostileStats.bytesSent).toBeLessThan(32 * 1024 * 1024);
   });
 
+  it("stops reading an identity answer that is 150 MB, and still connects", async () => {
+    const server = await hostileServer();
+    const made = createHost({
+      store,
+      sandboxUrl: "",
+      providers: [
+        {
+          ...oauth2(
+            { name: "evil", displayName: "Evil", issuer: server.issuer, clientId: "c" },
+            {
+              issuer: server.issuer,
+              authorization_endpoint: `${server.issuer}/authorize`,
+              token_endpoint: `${server.issuer}/oauth/token`,
+              userinfo_endpoint: server.oversizedUrl,
+            },
+          ),
+          // Its tokens are for the MCP server (RFC 8707), as the sandbox's authorization server asks.
+          resource: server.url,
+        },
+      ],
+    });
+    closers.push(() => made.connections.close());
+    server.clients.set("c", {
+      clientId: "c",
+      clientSecret: "",
+      tokenEndpointAuthMethod: "none",
+      name: "Kit",
+      redirectUris: [],
+    });
+    expect((await connect(made)).flow.status).toBe("success");
+    readLittle(server);
+  });
+
   it("keeps at most 16 short unknown token fields, so a token answer cannot grow the sealed row", async () => {
     const server = await hostileServer({ tokenResponse: "many-fields" });
     const made = hostFor([server]);
@@ -328,6 +386,17 @@ describe("words a hostile server wants repeated to backend code", () => {
 });
 
 describe("connections.fetch and a server's token", () => {
+  it("hands a server's redirect back instead of following it past the address check", async () => {
+    const attacker = await recorder();
+    const server = await hostileServer();
+    const made = hostFor([server]);
+    await connect(made);
+    server.hostile.mcpRedirect = `${attacker.origin}/latest/meta-data/`;
+    const answer = await made.connections.fetch(alice, server.url, { method: "POST", body: "{}" });
+    expect(answer.status).toBe(302);
+    expect(attacker.requests).toEqual([]);
+  });
+
   it("sends the token only to the MCP server's own origin", async () => {
     const attacker = await recorder();
     const server = await hostileServer();

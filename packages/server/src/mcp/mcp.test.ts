@@ -161,9 +161,31 @@ describe("mcp(): client registration", () => {
       name: "Pre",
       redirectUris: ["http://localhost:3050/api/connections/callback"],
     });
-    const made = host([{ clientId: "pre", clientSecret: "pre-secret" }]);
+    const made = host([{ clientId: "pre", clientSecret: "pre-secret", issuer: sandbox.issuer }]);
     await connect(made);
     expect(sandbox.mcpStats.registrations + sandbox.mcpStats.clientMetadataFetches).toBe(0);
+  });
+
+  it("refuses a pre-registered secret without the issuer it belongs to, and sends it to no other", async () => {
+    await start();
+    expect(() =>
+      mcp({ name: "pre", url: sandbox.url, clientId: "pre", clientSecret: "s" }),
+    ).toThrow(expect.objectContaining({ code: "invalid_options" }));
+    sandbox.clients.set("pre", {
+      clientId: "pre",
+      clientSecret: "pre-secret",
+      name: "Pre",
+      redirectUris: ["http://localhost:3050/api/connections/callback"],
+    });
+    const made = host([
+      { clientId: "pre", clientSecret: "pre-secret", issuer: "https://as.elsewhere.example" },
+    ]);
+    const response = await made.app.request(
+      `${MOUNT}/connect/tasks`,
+      asUser("acme:alice", { method: "POST", body: "{}" }),
+    );
+    expect((await json(response)).error.code).toBe("issuer_mismatch");
+    expect(sandbox.stats.tokenRequests).toBe(0);
   });
 
   it("uses its Client ID Metadata Document when the server supports them", async () => {

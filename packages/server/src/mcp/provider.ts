@@ -1,6 +1,6 @@
 import type { OAuthProvider } from "../providers/types";
 import { ConnectionsError } from "../shared/errors";
-import { defaultOutboundPolicy, type OutboundPolicy } from "../shared/outbound";
+import { defaultOutboundPolicy, type OutboundPolicy, originOf } from "../shared/outbound";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { type DocumentCache, discoverMcpServer, type McpDiscovery } from "./discovery";
@@ -28,7 +28,7 @@ export type McpOptions = {
   /**
    * The authorization server that client is registered with. Its credentials go to no other:
    * if the server's metadata later names another, connecting fails rather than sending them
-   * there. Default: the issuer the first discovery finds.
+   * there. Required with a clientSecret; without one, the issuer the first discovery finds.
    */
   issuer?: string | undefined;
   /** Lets discovery reach loopback and private addresses, and http URLs (tests, intranets). */
@@ -170,7 +170,7 @@ export function createMcpProvider(options: McpOptions): McpServerProvider {
       if (metadata.issuer !== preRegisteredIssuer) {
         throw new ConnectionsError(
           "issuer_mismatch",
-          `${options.name}'s client is registered with ${preRegisteredIssuer}, but the server now names ${metadata.issuer}: its credentials are not sent there`,
+          `${options.name}'s client is registered with ${originOf(preRegisteredIssuer)}, but the server now names ${originOf(metadata.issuer)}: its credentials are not sent there`,
           { provider: options.name },
         );
       }
@@ -246,6 +246,14 @@ export function createMcpProvider(options: McpOptions): McpServerProvider {
     else delete provider.clientSecret;
   }
 
+  // Remembered in memory only, a first issuer would be forgotten at each restart, and the secret
+  // sent to whatever authorization server the metadata names then.
+  if (options.clientSecret && !options.issuer) {
+    throw new ConnectionsError(
+      "invalid_options",
+      `mcp(${options.name}): a client secret is sent only to the authorization server it was issued by: set issuer`,
+    );
+  }
   if (!URL.canParse(options.url)) {
     throw new ConnectionsError(
       "invalid_options",

@@ -1,7 +1,7 @@
 import type { ClientAuthMethod } from "../providers/types";
 import { isHeaderSafe } from "../shared/credential-header";
 import { ConnectionsError } from "../shared/errors";
-import { guardedFetch, type OutboundPolicy } from "../shared/outbound";
+import { guardedFetch, type OutboundPolicy, originOf } from "../shared/outbound";
 import type { AuthorizationServerMetadata } from "./discovery";
 
 /** A client the authorization server knows us by. */
@@ -37,7 +37,7 @@ export function chooseRegistration(input: {
   }
   throw new ConnectionsError(
     "mcp_registration_unavailable",
-    `${input.metadata.issuer} offers no way to register a client: set clientId for this MCP server`,
+    `${originOf(input.metadata.issuer)} offers no way to register a client: set clientId for this MCP server`,
   );
 }
 
@@ -108,13 +108,13 @@ export async function registerDynamically(
     const reason = REGISTRATION_ERRORS.has(String(body.error)) ? body.error : response.status;
     throw new ConnectionsError(
       "mcp_registration_failed",
-      `Registration at ${endpoint} failed: ${reason}`,
+      `Registration at ${originOf(endpoint)} failed: ${reason}`,
     );
   }
   if (!isBoundedText(body.client_id)) {
     throw new ConnectionsError(
       "mcp_registration_failed",
-      `${endpoint} returned no usable client_id`,
+      `${originOf(endpoint)} returned no usable client_id`,
     );
   }
   // Only a method we can perform; anything else is what we asked for.

@@ -4,6 +4,7 @@ import {
   checkEndpointUrl,
   defaultOutboundPolicy,
   isPublicAddress,
+  pinnedLookup,
 } from "./outbound";
 
 describe("isPublicAddress (SSRF guard: only global unicast)", () => {
@@ -115,5 +116,19 @@ describe("checkEndpointUrl", () => {
     expect(() => checkEndpointUrl("http://127.0.0.1:3053/token", relaxed, "x")).toThrow(
       expect.objectContaining({ code: "unsafe_url" }),
     );
+  });
+});
+
+describe("pinnedLookup (the address check at connect time, against DNS rebinding)", () => {
+  const resolve = (hostname: string, all: boolean) =>
+    new Promise<{ error: Error | null; address: unknown }>((done) =>
+      pinnedLookup(hostname, { all }, (error, address) => done({ error, address })),
+    );
+
+  it("refuses a name that resolves to a loopback or private address when the socket opens", async () => {
+    for (const all of [false, true]) {
+      const { error } = await resolve("localhost", all);
+      expect(error).toMatchObject({ code: "unsafe_url" });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { type LookupAddress, lookup as lookupCallback } from "node:dns";
+import { type LookupAddress, type LookupOptions, lookup as lookupCallback } from "node:dns";
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { Agent, fetch as pinnedFetch } from "undici";
@@ -48,6 +48,14 @@ export function isPublicAddress(address: string): boolean {
 /** True when the policy lets this URL be plain http or private: the whole policy, or its origin. */
 export function isRelaxed(url: URL, policy: OutboundPolicy): boolean {
   return policy.allowPrivateNetwork || policy.allowedOrigins?.has(url.origin) === true;
+}
+
+/**
+ * A URL as messages may name it: its origin only. A path is the URL's author's free text
+ * ("/Your-session-expired--call-…"), and messages reach users and logs.
+ */
+export function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : "a server";
 }
 
 export const unsafeUrl = (what: string, reason: string) =>
@@ -179,21 +187,22 @@ export function capStream(
  * resolves to must be public at the moment the socket connects, so a name that answered a public
  * address to the check and answers 169.254.169.254 to the request (DNS rebinding) gets nowhere.
  */
-const pinnedAgent = new Agent({
-  connect: {
-    lookup(hostname, options, callback) {
-      lookupCallback(hostname, { ...options, all: true }, (error, found: LookupAddress[]) => {
-        if (error) return callback(error, "", 0);
-        if (found.length === 0 || !found.every((entry) => isPublicAddress(entry.address))) {
-          return callback(unsafeUrl(`to connect to ${hostname}`, "not a public address"), "", 0);
-        }
-        // biome-ignore lint/suspicious/noExplicitAny: node's overloads: a list when `all` is set
-        if (options.all) return (callback as any)(null, found);
-        callback(null, found[0]!.address, found[0]!.family);
-      });
-    },
-  },
-});
+export function pinnedLookup(
+  hostname: string,
+  options: LookupOptions,
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+): void {
+  lookupCallback(hostname, { ...options, all: true }, (error, found: LookupAddress[]) => {
+    if (error) return callback(error, "", 0);
+    if (found.length === 0 || !found.every((entry) => isPublicAddress(entry.address))) {
+      return callback(unsafeUrl(`to connect to ${hostname}`, "not a public address"), "", 0);
+    }
+    if (options.all) return callback(null, found);
+    callback(null, found[0]!.address, found[0]!.family);
+  });
+}
+
+const pinnedAgent = new Agent({ connect: { lookup: pinnedLookup as never } });
 
 /**
  * fetch() to a URL a stranger named: the scheme and address checks first, redirects never
