@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { REPOSITORY, type Tarball } from "./tarballs";
 
 const TEMPLATE = join(import.meta.dirname, "template");
@@ -80,7 +80,7 @@ export async function start(
     );
     const watch = () => {
       // Under CI=true, tools colour their output: "Local" arrives wrapped in escape codes.
-      const match = options.ready.exec(output.replace(/\x1b\[[0-9;]*m/g, ""));
+      const match = options.ready.exec(stripVTControlCharacters(output));
       if (!match) return;
       clearTimeout(timer);
       child.stdout?.off("data", watch);
