@@ -93,6 +93,7 @@ export function readSettings(options: ConnectionsOptions): Settings {
 export function keyProviderFrom(
   keys: string | KeyProvider | undefined,
   dataDir: string,
+  logger: Logger,
 ): { keys: KeyProvider; source: string } {
   if (typeof keys === "object") return { keys, source: "the KeyProvider given as vault.keys" };
   if (typeof keys === "string") {
@@ -102,5 +103,7 @@ export function keyProviderFrom(
     process.env.X_VAULT_KEYS !== undefined
       ? "X_VAULT_KEYS"
       : `the development keyring ${join(dataDir, DEV_KEYRING_FILE)}`;
-  return { keys: envKeyProvider(resolveKeyring({ env: process.env, dir: dataDir })), source };
+  const warn = (message: string) => logger.warn({ dataDir }, message);
+  const keyring = resolveKeyring({ env: process.env, dir: dataDir, warn });
+  return { keys: envKeyProvider(keyring), source };
 }

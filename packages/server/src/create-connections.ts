@@ -43,7 +43,7 @@ export function createConnections<HostEnv extends Env = any>(
     opened ??= store.open();
     return opened;
   };
-  const keyring = keyProviderFrom(options.vault?.keys, settings.dataDir);
+  const keyring = keyProviderFrom(options.vault?.keys, settings.dataDir, logger);
   const dataKeys = dataKeysRepository(db);
   const vault = reportVaultUnavailable(createVault({ keys: keyring.keys, dataKeys }));
   const changes = createChangeFeed();

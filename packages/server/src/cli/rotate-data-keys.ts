@@ -5,6 +5,7 @@ import {
   retireOldDataKeys,
   SEALING_KEY_MAX_AGE_MS,
 } from "../vault";
+import { progressLine } from "./progress";
 import { resealAll, sealedTables, staleByTenant } from "./reseal";
 import type { CommandContext } from "./vault-commands";
 
@@ -24,10 +25,12 @@ export async function rotateDataKeysCommand({
   out,
   settleMs = DEFAULT_SETTLE_MS,
   batchSize,
+  dryRun,
 }: CommandContext & { settleMs?: number; batchSize?: number }): Promise<number> {
   const db = await store.open();
   const dataKeys = dataKeysRepository(() => store.open());
   const others = store.kind === "postgres";
+  if (dryRun) return describeRotation(sealedTables(db, createVault({ keys, dataKeys })), out);
 
   out("Adding a new data key for every tenant…");
   const versions = await addDataKeyVersions({
@@ -44,9 +47,11 @@ export async function rotateDataKeysCommand({
 
   const tables = sealedTables(db, createVault({ keys, dataKeys }));
   out("Re-sealing every value under its tenant's newest data key…");
+  const startedAt = Date.now();
   const result = await resealAll(
     tables,
-    ({ table, done, total }) => out(`  ${table}: ${done}/${total} re-sealed`),
+    ({ table, done, total }) =>
+      out(`  ${table}: ${progressLine(done, total, "re-sealed", startedAt)}`),
     batchSize,
   );
   // A read that fetched a row just before its re-seal still opens it under the old key.
@@ -74,4 +79,18 @@ async function settle(ms: number, until: string, out: (line: string) => void): P
   if (ms <= 0) return;
   out(`Waiting ${Math.ceil(ms / 1000)} s until ${until}…`);
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What rotate-data-keys would do, changing nothing. */
+async function describeRotation(
+  tables: ReturnType<typeof sealedTables>,
+  out: (line: string) => void,
+): Promise<number> {
+  const stale = await staleByTenant(tables);
+  let values = 0;
+  for (const count of stale.values()) values += count;
+  out(
+    `Dry run: every tenant would get a new data key; ${values} values of ${stale.size} tenants are not under their tenant's newest one yet and would be re-sealed, then the old data keys retired. Nothing was changed.`,
+  );
+  return 0;
 }

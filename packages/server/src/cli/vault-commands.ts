@@ -4,26 +4,42 @@ import { dataKeysRepository } from "../store/data-keys-repository";
 import { connections } from "../store/schema";
 import type { DatabaseStore } from "../store/store";
 import { createVault, type KeyProvider, rotateDataKeys, summarizeKeyUsage } from "../vault";
+import { progressLine } from "./progress";
 import { sealedTables, staleByTenant } from "./reseal";
 
 export type CommandContext = {
   store: DatabaseStore;
   keys: KeyProvider;
   out: (line: string) => void;
+  /** Say what would change, and change nothing. */
+  dryRun?: boolean;
 };
 
 /**
  * Re-wraps every tenant's data key under the newest key-encryption key. Safe while servers keep
  * serving (they hold both keys), idempotent, and resumable after an interruption.
  */
-export async function rotateCommand({ store, keys, out }: CommandContext): Promise<number> {
+export async function rotateCommand({ store, keys, out, dryRun }: CommandContext): Promise<number> {
   const dataKeys = dataKeysRepository(() => store.open());
-  out(`Re-wrapping data keys under ${keys.currentVersion}…`);
+  const counts = await dataKeys.countByKekVersion();
+  const total = Object.entries(counts)
+    .filter(([version]) => version !== keys.currentVersion)
+    .reduce((sum, [, count]) => sum + count, 0);
+  if (dryRun) {
+    out(
+      `Dry run: ${total} data keys would be re-wrapped under ${keys.currentVersion}. Nothing was changed.`,
+    );
+    return 0;
+  }
+  out(`Re-wrapping ${total} data keys under ${keys.currentVersion}…`);
+  const startedAt = Date.now();
   const result = await rotateDataKeys({
     keys,
     dataKeys,
     onProgress: ({ rewrapped, skipped }) =>
-      out(`  ${rewrapped} re-wrapped, ${skipped} already done elsewhere`),
+      out(
+        `  ${progressLine(rewrapped + skipped, total, "done", startedAt)} (${skipped} already done elsewhere)`,
+      ),
   });
   out(`Done: ${result.rewrapped} data keys re-wrapped.`);
   return reportUsage(result, out);

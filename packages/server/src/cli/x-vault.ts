@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { createPgliteStore } from "../store/pglite-store";
 import { createPostgresStore } from "../store/postgres-store";
@@ -7,7 +9,8 @@ import { envKeyProvider, parseKeyring, resolveKeyring } from "../vault";
 import { rotateDataKeysCommand } from "./rotate-data-keys";
 import { checkCommand, rotateCommand, statusCommand } from "./vault-commands";
 
-const USAGE = `Usage: x-vault <command> (--database-url URL | --pglite DIR) [--data-dir DIR]
+const USAGE = `Usage: x-vault <command> (--database-url URL | --pglite DIR) [--data-dir DIR] [--dry-run]
+       x-vault --version
 
   rotate             re-wrap every tenant's data key under the newest key in X_VAULT_KEYS
   rotate-data-keys   give every tenant a new data key, re-seal every value under it (xv1
@@ -18,8 +21,9 @@ const USAGE = `Usage: x-vault <command> (--database-url URL | --pglite DIR) [--d
 
 Keys come from X_VAULT_KEYS ("v2:<base64>,v1:<base64>", newest first); without it, from the
 development keyring in --data-dir. --database-url defaults to DATABASE_URL. PGlite data can be
-opened by one process at a time: stop the server first. PostgreSQL needs no downtime;
-rotate-data-keys then waits about a minute, twice, for running servers to catch up.`;
+opened by one process at a time: stop the server first (x-vault refuses a folder a server
+holds). PostgreSQL needs no downtime; rotate-data-keys then waits about a minute, twice, for
+running servers to catch up. --dry-run says what rotate and rotate-data-keys would change.`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -29,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       "database-url": { type: "string" },
       pglite: { type: "string" },
       "data-dir": { type: "string" },
+      "dry-run": { type: "boolean" },
+      version: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -38,6 +44,10 @@ async function main(argv: string[]): Promise<number> {
     check: checkCommand,
     status: statusCommand,
   };
+  if (values.version) {
+    console.log(packageVersion());
+    return 0;
+  }
   const command = commands[(positionals[0] ?? "") as keyof typeof commands];
   if (values.help || !command) {
     console.log(USAGE);
@@ -50,11 +60,17 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  if (!process.env.X_VAULT_KEYS && !values["data-dir"]) {
+    // The demo's layout: the development keyring sits in the data folder, beside connections/.
+    const hint = values.pglite ? ` (for the demo: --data-dir ${dirname(values.pglite)})` : "";
+    console.error(
+      `x-vault: X_VAULT_KEYS is empty: set it to the servers' keyring, or pass --data-dir DIR to use the development keyring in DIR/vault-keys${hint}`,
+    );
+    return 2;
+  }
   const keyring = process.env.X_VAULT_KEYS
     ? parseKeyring(process.env.X_VAULT_KEYS)
-    : values["data-dir"]
-      ? resolveKeyring({ dir: values["data-dir"] })
-      : parseKeyring(undefined);
+    : resolveKeyring({ dir: values["data-dir"]! });
   const store: DatabaseStore = databaseUrl
     ? createPostgresStore({ url: databaseUrl, max: 2 })
     : createPgliteStore({ dir: values.pglite! });
@@ -63,10 +79,26 @@ async function main(argv: string[]): Promise<number> {
       store,
       keys: envKeyProvider(keyring),
       out: (line) => console.log(line),
+      dryRun: values["dry-run"] ?? false,
     });
   } finally {
     await store.close();
   }
+}
+
+/** The installed @x/server's version: its package.json, found by walking up from here. */
+function packageVersion(): string {
+  let dir = import.meta.dirname;
+  for (let depth = 0; depth < 4; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      if (manifest.name === "@x/server") return `x-vault ${manifest.version}`;
+    } catch {
+      // Not here: one folder up.
+    }
+    dir = dirname(dir);
+  }
+  return "x-vault (version unknown)";
 }
 
 main(process.argv.slice(2)).then(

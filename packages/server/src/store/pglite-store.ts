@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import { lockFolder } from "./folder-lock";
 import { MIGRATIONS } from "./migrations-folder";
 import { schema } from "./schema";
 import { type Database, type DatabaseStore, type Store, StoreError } from "./store";
@@ -32,8 +33,10 @@ export function pgliteStore(options: PgliteStoreOptions = {}): Store {
 export function createPgliteStore(options: PgliteStoreOptions = {}): DatabaseStore {
   let client = options.client as PGlite | undefined;
   let opening: Promise<Database> | undefined;
+  let unlock: (() => void) | undefined;
   const open = () => {
     opening ??= (async () => {
+      if (options.dir && !options.client) unlock = lockFolder(options.dir);
       const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
         import("@electric-sql/pglite"),
         import("drizzle-orm/pglite"),
@@ -62,6 +65,7 @@ export function createPgliteStore(options: PgliteStoreOptions = {}): DatabaseSto
     },
     async close() {
       if (!options.client && client && !client.closed) await client.close();
+      unlock?.();
     },
   };
 }

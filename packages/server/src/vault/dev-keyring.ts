@@ -29,11 +29,11 @@ export const DEV_KEYRING_OPT_IN = "X_VAULT_DEV_KEYRING";
  * The embedded default's keyring: `<dir>/vault-keys`, generated on first use. Losing the file
  * loses every sealed value, and anyone who reads it can open them: development only.
  */
-export function devKeyring({ dir }: { dir: string }): Keyring {
+export function devKeyring({ dir, warn = consoleWarning }: { dir: string; warn?: Warn }): Keyring {
   const path = join(dir, DEV_KEYRING_FILE);
   makePrivateFolder(dir);
   if (!existsSync(path) && createKeyringFile(path)) {
-    console.warn(
+    warn(
       `[x/vault] WARNING: generated a DEVELOPMENT keyring at ${path}; do not use it in production, set X_VAULT_KEYS instead.`,
     );
   }
@@ -86,14 +86,27 @@ function createKeyringFile(path: string): boolean {
   }
 }
 
-export type ResolveKeyringOptions = { env?: Record<string, string | undefined>; dir: string };
+/** Where a warning goes: the host's logger, or the console for x-vault. */
+export type Warn = (message: string) => void;
+
+const consoleWarning: Warn = (message) => console.warn(message);
+
+export type ResolveKeyringOptions = {
+  env?: Record<string, string | undefined>;
+  dir: string;
+  warn?: Warn;
+};
 
 /**
  * X_VAULT_KEYS when set; otherwise the development keyring, but only when NODE_ENV is unset,
  * "development" or "test" (or X_VAULT_DEV_KEYRING=1). Anything else ("Production", "prod",
  * "staging"…) is a deployment, and a keyring generated beside its data would protect nothing.
  */
-export function resolveKeyring({ env = process.env, dir }: ResolveKeyringOptions): Keyring {
+export function resolveKeyring({
+  env = process.env,
+  dir,
+  warn = consoleWarning,
+}: ResolveKeyringOptions): Keyring {
   if (env.X_VAULT_KEYS !== undefined) return parseKeyring(env.X_VAULT_KEYS, "X_VAULT_KEYS");
   const optedIn = env[DEV_KEYRING_OPT_IN] === "1";
   if (!DEVELOPMENT_ENVIRONMENTS.has(env.NODE_ENV) && !optedIn) {
@@ -102,9 +115,9 @@ export function resolveKeyring({ env = process.env, dir }: ResolveKeyringOptions
     );
   }
   if (optedIn && !DEVELOPMENT_ENVIRONMENTS.has(env.NODE_ENV)) {
-    console.warn(
+    warn(
       `[x/vault] WARNING: ${DEV_KEYRING_OPT_IN}=1: using the DEVELOPMENT keyring in ${dir} with NODE_ENV=${JSON.stringify(env.NODE_ENV)}; anyone who reads that folder can open every credential.`,
     );
   }
-  return devKeyring({ dir });
+  return devKeyring({ dir, warn });
 }
