@@ -383,6 +383,17 @@ describe("words a hostile server wants repeated to backend code", () => {
     expect(failure).toMatchObject({ code: "provider_error" });
     expect((failure as Error).message).not.toContain("evil.example");
   });
+
+  it("names a stranger's endpoint by its origin only, never its path or query", async () => {
+    const server = await hostileServer();
+    server.hostile.metadata = {
+      registration_endpoint: `${server.origin}/register/alice-workspace?key=s3cr3t`,
+    };
+    const response = await startConnect(hostFor([server]));
+    const { error } = await json(response);
+    expect(error.message).toContain(server.origin);
+    expect(error.message).not.toMatch(/alice-workspace|s3cr3t/);
+  });
 });
 
 describe("connections.fetch and a server's token", () => {

@@ -82,9 +82,9 @@ export function checkEndpointUrl(value: unknown, policy: OutboundPolicy, what: s
 /**
  * SSRF guard before every request: the scheme as checkEndpointUrl, and every address the host
  * resolves to must be public. A private address and a name that does not resolve get the same
- * answer, so the guard cannot be used to map internal DNS names. A resolver that answers
- * differently on the next lookup (DNS rebinding) is not stopped by this check alone; see
- * docs/mcp.md.
+ * answer, so the guard cannot be used to map internal DNS names. This check alone cannot stop a
+ * resolver that answers differently on the next lookup (DNS rebinding): guardedResponse's
+ * pinnedLookup checks the address the connection actually uses.
  */
 export async function assertFetchable(url: URL, policy: OutboundPolicy): Promise<void> {
   checkEndpointUrl(url.href, policy, `to fetch ${url.origin}`);
