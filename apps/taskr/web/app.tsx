@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { MouseEvent, ReactNode } from "react";
+import type { ReactNode } from "react";
 import { api, type User } from "./api";
 import { NoticeProvider } from "./notices";
 import { AuthPage } from "./pages/auth-page";
 import { ConnectionsPage } from "./pages/connections-page";
 import { HomePage } from "./pages/home-page";
 import { McpServersPage } from "./pages/mcp-servers-page";
-import { navigate, usePath } from "./router";
+import { follow, navigate, usePath } from "./router";
 
 export function App() {
   const path = usePath();
@@ -86,13 +86,4 @@ function Shell({ user, children }: { user: User | null; children: ReactNode }) {
       </main>
     </div>
   );
-}
-
-/** In-app links keep their href (open in new tab works) but navigate without a reload. */
-export function follow(path: string) {
-  return (event: MouseEvent) => {
-    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
-    event.preventDefault();
-    navigate(path);
-  };
 }

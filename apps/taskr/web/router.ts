@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from "react";
+import { type MouseEvent, useSyncExternalStore } from "react";
 
 /** Three pages do not need a router library: the History API and one subscription. */
 const listeners = new Set<() => void>();
@@ -19,4 +19,13 @@ function subscribe(listener: () => void) {
 
 export function usePath(): string {
   return useSyncExternalStore(subscribe, () => location.pathname);
+}
+
+/** In-app links keep their href (open in new tab works) but navigate without a reload. */
+export function follow(path: string) {
+  return (event: MouseEvent) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    navigate(path);
+  };
 }

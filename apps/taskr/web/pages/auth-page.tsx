@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api } from "../api";
-import { follow } from "../app";
 import { authErrorText } from "../auth-errors";
 import { useRetryWait } from "../retry-wait";
+import { follow } from "../router";
 import { AuthCard, PasswordField, useSignedIn } from "./auth-parts";
 import { InvitedSignup } from "./invited-signup";
 

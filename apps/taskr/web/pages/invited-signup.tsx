@@ -1,9 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../api";
-import { follow } from "../app";
 import { authErrorText } from "../auth-errors";
 import { useRetryWait } from "../retry-wait";
+import { follow } from "../router";
 import { AuthCard, PasswordField, useSignedIn } from "./auth-parts";
 
 /** `#invite=` of an admin's link: a fragment, so the code is never sent to any server. */

@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { isConnectionRequired, SecretForm } from "@x/react";
 import { type FormEvent, useState } from "react";
 import { type ApiError, api } from "../api";
-import { follow } from "../app";
+import { follow } from "../router";
 
 /**
  * POST /api/sequences with a prospect's e-mail. Without a saved key the server answers

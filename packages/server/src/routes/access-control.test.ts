@@ -1,26 +1,17 @@
-import { PGlite } from "@electric-sql/pglite";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPgliteStore } from "../store/pglite-store";
+import { beforeAll, describe, expect, it } from "vitest";
 import { asUser, createHost, json, MOUNT } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 
 // Who may touch what, and which requests a foreign page can make the browser send. Nothing here
 // reaches a provider, so no sandbox: the attio record points at a closed port.
 
-const client = new PGlite();
-const store = createPgliteStore({ client });
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
   host = createHost({ store, sandboxUrl: "http://127.0.0.1:9" });
   await host.connections.ready();
-});
-
-afterAll(async () => {
-  await client.close();
-});
-
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+  return () => host.connections.close();
 });
 
 const request = (user: string, path: string, init: RequestInit = {}) =>

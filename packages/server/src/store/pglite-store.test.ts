@@ -2,23 +2,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { pgliteForFile } from "../testing/pglite";
 import { createPgliteStore } from "./pglite-store";
 import { describeStore, journalLength } from "./store.contract";
 
-const client = new PGlite();
-const store = createPgliteStore({ client });
-
-afterAll(() => client.close());
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows", "x_data_keys"]);
 
 describeStore("pglite", {
   store: () => store,
-  reset: async () => {
-    await store.open();
-    await client.exec(
-      "delete from x_connections; delete from x_oauth_flows; delete from x_data_keys;",
-    );
-  },
+  // Nothing to do: the fixture empties these tables after every test.
+  reset: async () => {},
 });
 
 describe("createPgliteStore", () => {
@@ -48,6 +42,7 @@ describe("createPgliteStore", () => {
   }, 60_000);
 
   it("stops the start with a clear error when a migration fails", async () => {
+    // Its own PGlite: the file's is migrated already, and this one must hold a conflicting table.
     const broken = new PGlite();
     await broken.exec("create table x_connections (id int)");
     await expect(createPgliteStore({ client: broken }).open()).rejects.toThrow(

@@ -16,6 +16,10 @@ export const MOUNT = "/api/connections";
 /**
  * A host app as a test sees it: identity comes from an `x-test-user` header
  * ("tenant:user[:admin]"), as a host would read its own session.
+ *
+ * A test file that starts a whole host against a live peer on loopback (this host or
+ * `createConnections` with a sandbox, an MCP sandbox or a hostile server; Taskr's
+ * `startTaskrServer`) is an integration test: `*.integration.test.ts`, beside the code.
  */
 export function createHost(options: {
   store: Store;

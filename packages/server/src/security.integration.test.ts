@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flowScope } from "./connect/flows-repository";
@@ -8,17 +7,16 @@ import { secret } from "./providers/secret";
 import { POPUP_RESULT_SCRIPT } from "./routes/callback-page";
 import { connectionResponse } from "./routes/schemas";
 import { dataKeysRepository } from "./store/data-keys-repository";
-import { createPgliteStore } from "./store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT, TEST_KEYS } from "./testing/harness";
+import { pgliteForFile } from "./testing/pglite";
 import { createVault, envKeyProvider, parseKeyring } from "./vault";
 
 // The threats of docs/security.md, each against the real sandbox over HTTP.
 
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
 /** A second authorization server, playing the attacker's in the mix-up test. */
 let otherSandbox: Sandbox;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 const TOKEN_PATTERN = /sbx_(at|rt|ac)_/;
@@ -44,11 +42,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([sandbox.close(), otherSandbox.close()]);
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   sandbox.knobs.sendIssuer = true;
 });
 

@@ -1,7 +1,5 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPgliteStore } from "../store/pglite-store";
 import {
   asUser,
   connectThroughSandbox,
@@ -10,18 +8,19 @@ import {
   MOUNT,
   sandboxAttio,
 } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 
 // Step-up on an ordinary OAuth provider: which scopes a page may add, and which connection's
 // grant the union starts from.
 
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
-const client = new PGlite();
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
   host = createHost({
-    store: createPgliteStore({ client }),
+    store,
     sandboxUrl: sandbox.url,
     providers: [
       sandboxAttio(sandbox.url, {
@@ -36,11 +35,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await host.connections.close();
   await sandbox.close();
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   sandbox.knobs.returnScope = true;
 });
 

@@ -1,8 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
 import { defaultKnobs, type Sandbox, type SandboxKnobs, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ReauthRequiredError } from "../../shared/errors";
-import { createPgliteStore } from "../../store/pglite-store";
 import {
   asUser,
   consent,
@@ -11,6 +9,7 @@ import {
   MOUNT,
   makeConnectionsDue,
 } from "../../testing/harness";
+import { pgliteForFile } from "../../testing/pglite";
 import type { OAuthProvider } from "../types";
 import {
   asana,
@@ -29,9 +28,8 @@ import type { CatalogOptions } from "./shared";
 
 // Each provider's quirks, against the sandbox configured by its knobs to answer like that provider.
 
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 /** The sandbox only knows Attio's scopes; each provider asks for one of them. */
@@ -75,11 +73,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.close();
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   Object.assign(sandbox.knobs, defaultKnobs);
 });
 

@@ -1,19 +1,19 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createPgliteStore } from "../store/pglite-store";
 import { connectThroughSandbox, createHost } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "./signature";
 
+// No table emptied between tests: they follow one connection from connect to disconnect.
+const { client, store } = pgliteForFile([]);
 const SECRET = "whsec_test_0123456789abcdef";
 type Received = { body: string; signature: string | undefined };
 const received: Received[] = [];
 let failuresLeft = 0;
 let receiver: Server;
 let sandbox: Sandbox;
-const client = new PGlite();
 let host: ReturnType<typeof createHost>;
 
 const readBody = async (request: IncomingMessage) => {
@@ -37,7 +37,7 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   host = createHost({
-    store: createPgliteStore({ client }),
+    store,
     sandboxUrl: sandbox.url,
     settings: { webhooks: [{ url, secret: SECRET }] },
   });
@@ -48,7 +48,6 @@ afterAll(async () => {
   await host.connections.close();
   await sandbox.close();
   await new Promise((resolve) => receiver.close(resolve));
-  await client.close();
 });
 
 const waitFor = async (check: () => boolean) => {

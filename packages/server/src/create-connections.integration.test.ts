@@ -1,14 +1,12 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConnectionRequiredError } from "./shared/errors";
-import { createPgliteStore } from "./store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT } from "./testing/harness";
+import { pgliteForFile } from "./testing/pglite";
 import { encodingsOf, SANDBOX_TOKEN_MARKERS } from "./testing/token-encodings";
 
+const { client, store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
@@ -19,11 +17,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.close();
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   host.events.length = 0;
 });
 

@@ -1,17 +1,15 @@
-import { PGlite } from "@electric-sql/pglite";
 import { defaultKnobs, type Sandbox, startHostileMcpServer, startSandbox } from "@x/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { discoverOAuth2Provider } from "../oauth/discover";
 import { assertFetchable } from "../shared/outbound";
-import { createPgliteStore } from "../store/pglite-store";
 import { asUser, consent, createHost, json, MOUNT } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 import { clientAuthFromMetadata, oauth2, pkceFromMetadata } from "./oauth2";
 import type { OAuthProvider } from "./types";
 
+const { store } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
 let provider: OAuthProvider;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
@@ -30,11 +28,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.close();
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   Object.assign(sandbox.knobs, defaultKnobs, { tokenEndpointAuth: "client_secret_basic" });
 });
 

@@ -1,14 +1,13 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ReauthRequiredError } from "../shared/errors";
 import { createPgliteStore } from "../store/pglite-store";
 import { connectThroughSandbox, createHost, makeConnectionsDue } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 
 const alice = { provider: "attio", tenantId: "acme", userId: "alice" };
+const { client, store, closers } = pgliteForFile(["x_connections", "x_oauth_flows"]);
 let sandbox: Sandbox;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 
 beforeAll(async () => {
@@ -24,11 +23,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await host.connections.close();
   await sandbox.close();
-  await client.close();
 });
 
-beforeEach(async () => {
-  await client.exec("delete from x_connections; delete from x_oauth_flows;");
+beforeEach(() => {
   Object.assign(sandbox.knobs, {
     accessTokenTtlSeconds: 3600,
     rotateRefreshToken: true,
@@ -215,7 +212,9 @@ describe("worker", () => {
 
 describe("instances sharing one database", () => {
   it("a refresh by one instance evicts the others' warm copy at once (LISTEN/NOTIFY)", async () => {
+    // Its own store on the same PGlite, as a second instance has: its own LISTEN.
     const other = createHost({ store: createPgliteStore({ client }), sandboxUrl: sandbox.url });
+    closers.push(() => other.connections.close());
     await other.connections.ready();
     await connectWithTtl(3600);
     const warm = await accessTokenOf();
@@ -235,6 +234,5 @@ describe("instances sharing one database", () => {
       seen = await accessTokenOf();
     }
     expect(seen).toBe(freshToken);
-    await other.connections.close();
   });
 });

@@ -1,17 +1,16 @@
-import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPgliteStore } from "../store/pglite-store";
 import { asUser, createHost, json, MOUNT } from "../testing/harness";
+import { pgliteForFile } from "../testing/pglite";
 import { MAX_BODY_BYTES } from "./request-body";
 import { connectBody, renameBody, secretBody } from "./schemas";
 
 // Garbage in, a clear 4xx out: never a 500, never a stored row.
 
+// No table emptied between tests: the connection saved first is the one every rename fuzzes.
+const { client, store } = pgliteForFile([]);
 let sandbox: Sandbox;
-const client = new PGlite();
-const store = createPgliteStore({ client });
 let host: ReturnType<typeof createHost>;
 let renameTarget: string;
 
@@ -31,7 +30,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox.close();
-  await client.close();
 });
 
 async function rowCount(): Promise<number> {

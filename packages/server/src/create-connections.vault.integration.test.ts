@@ -32,6 +32,7 @@ describe("at start: the keyring must unwrap the stored data keys", () => {
   it("fails ready() when the development keyring was replaced, saying to restore it", async () => {
     vi.stubEnv("X_VAULT_KEYS", undefined);
     vi.spyOn(console, "warn").mockImplementation(() => {});
+    // A data folder of its own, not the file's PGlite: the development keyring and store live in it.
     const dataDir = mkdtempSync(join(tmpdir(), "x-vault-start-"));
     const start = () =>
       createConnections({
