@@ -1,4 +1,4 @@
-import { ConnectError } from "./errors";
+import { ConnectError, type ConnectErrorCode } from "./errors";
 
 /** The query parameters the callback appends to `returnTo` in redirect mode. */
 const resultParameters = ["x_connect", "provider", "code"];
@@ -16,7 +16,8 @@ export const readConnectResult = (
   const provider = parameters.get("provider") ?? "";
   if (status === "success") return { status, provider };
   if (status !== "error") return null;
-  const code = parameters.get("code") ?? "provider_error";
+  // Kept as it came, a code of a newer server included (typed ConnectError's unknown member).
+  const code = (parameters.get("code") ?? "provider_error") as ConnectErrorCode;
   return { status, provider, error: new ConnectError(code, code, { provider }) };
 };
 
