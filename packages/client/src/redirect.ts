@@ -18,7 +18,8 @@ export const readConnectResult = (
   if (status !== "error") return null;
   // Kept as it came, a code of a newer server included (typed ConnectError's unknown member).
   const code = (parameters.get("code") ?? "provider_error") as ConnectErrorCode;
-  return { status, provider, error: new ConnectError(code, code, { provider }) };
+  // A link carries no scopes: an insufficient_scope from one still has the list its type promises.
+  return { status, provider, error: new ConnectError(code, code, { provider, scopes: [] }) };
 };
 
 /** `href` as a path + search + hash, without the connect result parameters. */
