@@ -3,13 +3,20 @@ import { PGlite } from "@electric-sql/pglite";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flowScope } from "./connect/flows-repository";
-import { attio } from "./providers/attio";
 import { secret } from "./providers/secret";
 import { POPUP_RESULT_SCRIPT } from "./routes/callback-page";
 import { connectionResponse } from "./routes/schemas";
 import { dataKeysRepository } from "./store/data-keys-repository";
 import { createPgliteStore } from "./store/pglite-store";
-import { asUser, consent, createHost, json, MOUNT, TEST_KEYS } from "./testing/harness";
+import {
+  asUser,
+  consent,
+  createHost,
+  json,
+  MOUNT,
+  sandboxAttio,
+  TEST_KEYS,
+} from "./testing/harness";
 import { createVault, envKeyProvider, parseKeyring } from "./vault";
 
 // The threats of docs/security.md, each against the real sandbox over HTTP.
@@ -25,14 +32,13 @@ const TOKEN_PATTERN = /sbx_(at|rt|ac)_/;
 
 beforeAll(async () => {
   [sandbox, otherSandbox] = await Promise.all([startSandbox(), startSandbox()]);
-  const credentials = { clientId: "taskr-sandbox", clientSecret: "taskr-sandbox-secret" };
   host = createHost({
     store,
     sandboxUrl: sandbox.url,
     providers: [
-      attio({ ...credentials, appUrl: sandbox.url, apiUrl: sandbox.url }),
+      sandboxAttio(sandbox.url),
       {
-        ...attio({ ...credentials, appUrl: otherSandbox.url, apiUrl: otherSandbox.url }),
+        ...sandboxAttio(otherSandbox.url),
         name: "other-crm",
         displayName: "Other CRM",
       },
