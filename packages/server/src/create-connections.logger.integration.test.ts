@@ -86,7 +86,7 @@ describe("an error thrown inside identify()", () => {
       const error = line!.fields.err as Error;
       expect(error).toBeInstanceOf(SessionStoreError);
       expect(error.message).toMatch(/^session /);
-      expect(error.stack).toContain("create-connections.logger.test.ts");
+      expect(error.stack).toContain("create-connections.logger.integration.test.ts");
     },
   );
 
