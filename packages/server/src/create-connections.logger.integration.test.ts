@@ -99,7 +99,7 @@ describe("an error thrown inside identify()", () => {
       const [text] = printed as string[];
       expect(text).toContain('@x/server: unexpected {"method":"GET","route":"/*"}');
       expect(text).toContain("SessionStoreError: session store unreachable");
-      expect(text).toMatch(/\n\s+at .*create-connections\.logger\.test\.ts/);
+      expect(text).toMatch(/\n\s+at .*create-connections\.logger\.integration\.test\.ts/);
     } finally {
       spy.mockRestore();
     }
