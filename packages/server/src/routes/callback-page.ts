@@ -1,3 +1,5 @@
+import type { TypedResponse } from "hono";
+
 export type PopupResult = {
   type: "x-connect:result";
   nonce: string;
@@ -32,7 +34,7 @@ export function renderCallbackPage(
   result: PopupResult,
   appOrigin: string,
   scriptPath: string,
-): Response {
+): Response & TypedResponse<string, 200 | 400, "text"> {
   const payload = JSON.stringify({ result, appOrigin }).replace(/</g, "\\u003c");
   const heading = result.status === "success" ? "Connected" : "Connection failed";
   const detail =
@@ -47,7 +49,7 @@ export function renderCallbackPage(
 <script type="application/json" id="x-connect-result">${payload}</script>
 <script src="${escapeHtml(scriptPath)}"></script>
 </body></html>`;
-  return new Response(html, {
+  const response = new Response(html, {
     status: result.status === "success" ? 200 : 400,
     headers: {
       "content-type": "text/html; charset=utf-8",
@@ -60,6 +62,7 @@ export function renderCallbackPage(
       "cross-origin-opener-policy": "unsafe-none",
     },
   });
+  return response as typeof response & TypedResponse<string, 200 | 400, "text">;
 }
 
 /** Posts the outcome to the opener, only at the app's origin, then closes the popup. */

@@ -8,7 +8,8 @@ import { type ConnectionsRoutesDeps, connectionsRoutes } from "./connections-rou
 import { csrfGuard } from "./csrf";
 import type { Env } from "./env";
 import { errorBody, errorHandler } from "./error-response";
-import { openApiDocument } from "./openapi";
+import { openApiDocument, openApiResponse } from "./openapi";
+import { serve, servedBy } from "./operation";
 import { type ProvidersRoutesDeps, providersRoutes } from "./providers-routes";
 import { MAX_BODY_BYTES } from "./request-body";
 
@@ -63,7 +64,20 @@ export function createRoutes(deps: RoutesDeps): Hono<Env> {
       },
     }),
   );
-  app.get("/openapi.json", (c) => c.json(openApiDocument(deps.root)));
+  let document: Record<string, unknown> | undefined;
+  serve(app, {
+    method: "get",
+    path: "/openapi.json",
+    operationId: "getOpenApi",
+    summary: "This document, made from the routes as they are registered (no sign-in needed)",
+    caller: "anyone",
+    replies: { 200: { description: "OpenAPI 3.1", json: openApiResponse } },
+    errors: [],
+    handle: (c) => {
+      document ??= openApiDocument(deps.root, servedBy(app));
+      return c.json(document, 200);
+    },
+  });
   const mountPath = new URL(deps.root).pathname;
   app.route("/", connectRoutes({ ...deps.connect, appOrigin: deps.appOrigin, mountPath }));
   app.route("/", connectionsRoutes(deps.connections));

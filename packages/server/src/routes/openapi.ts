@@ -1,13 +1,21 @@
 import { type ZodType, z } from "zod";
+import type { ConnectionsErrorCode } from "../shared/errors";
+import { CSRF_HEADER } from "./csrf";
+import { byStatus, type Operation, type Reply, type Served } from "./operation";
+import { MAX_BODY_BYTES } from "./request-body";
 import {
   addMcpServerBody,
+  clientMetadataResponse,
   connectBody,
+  connectionEnvelope,
+  connectionListResponse,
   connectionResponse,
   connectStartedResponse,
   errorResponse,
   flowResponse,
   mcpServerListResponse,
   mcpServerResponse,
+  providerListResponse,
   providerResponse,
   renameBody,
   secretBody,
@@ -15,239 +23,217 @@ import {
 
 type JsonObject = Record<string, unknown>;
 
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+/** What GET /openapi.json answers, as far as its own operation promises. */
+export const openApiResponse = z.looseObject({
+  openapi: z.literal("3.1.0"),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.looseObject({})),
+});
+
+/** Request bodies by their component name: as the routes read them (defaults optional). */
+const REQUEST_BODIES: Record<string, ZodType> = {
+  ConnectBody: connectBody,
+  SecretBody: secretBody,
+  RenameBody: renameBody,
+  AddMcpServerBody: addMcpServerBody,
+};
+
+/** Answers by their component name: as the routes write them. */
+const ANSWERS: Record<string, ZodType> = {
+  Provider: providerResponse,
+  ProviderList: providerListResponse,
+  Connection: connectionResponse,
+  ConnectionList: connectionListResponse,
+  ConnectionEnvelope: connectionEnvelope,
+  ConnectStarted: connectStartedResponse,
+  Flow: flowResponse,
+  McpServer: mcpServerResponse,
+  McpServerList: mcpServerListResponse,
+  ClientMetadataDocument: clientMetadataResponse,
+  OpenApiDocument: openApiResponse,
+  Error: errorResponse,
+};
+
+/** The host's session, as its identify(c) reads it: the kit never sees how it is carried. */
+const SESSION = { hostSession: [] };
+
+/** A code's cause, where the code alone does not say it. */
+const MEANING: Partial<Record<ConnectionsErrorCode, string>> = {
+  unauthenticated: "the host's identify() found no caller",
+  csrf_rejected: `no ${CSRF_HEADER}: 1 header, or an Origin that is not the app's`,
+  payload_too_large: `a body over ${MAX_BODY_BYTES} bytes, read or not`,
+  invalid_request: "the body or a parameter failed validation; the message names it",
+  store_unavailable: "the database cannot be reached",
+  vault_unavailable: "a stored credential does not open with the keyring",
+  internal_error: "anything unexpected; the host's logger has it",
+};
 
 /**
- * The routes as an OpenAPI 3.1 document. Schemas come from the zod schemas the routes parse
- * with (request bodies as their input, responses as their output), so the two cannot drift.
+ * The routes as an OpenAPI 3.1 document, from the operations the app routes (`servedBy`): a
+ * path, a method, a status or a body schema is written once, where the route is defined. The
+ * schemas are the zod schemas the routes parse with (bodies as input) and answer in (output).
  */
-export function openApiDocument(serverUrl: string): JsonObject {
+export function openApiDocument(serverUrl: string, served: Served[]): JsonObject {
+  const paths: Record<string, Record<string, JsonObject>> = {};
+  for (const { path, operation } of served) {
+    const template = openApiPath(path);
+    paths[template] = {
+      ...paths[template],
+      [operation.method]: describeOperation(operation, template),
+    };
+  }
   return {
     openapi: "3.1.0",
     info: {
       title: "@x/server connections",
       version: "1",
       description:
-        "The BFF routes @x/client calls. The caller is the host app's signed-in user. Every " +
-        "non-GET request needs the header X-Connect-Request: 1 and, when the browser sends " +
-        "Origin, the app's own origin. No route ever returns a token or a secret.",
+        "The BFF routes @x/client calls, relative to where the host mounts them. The caller is " +
+        "the host app's signed-in user, from its own session. Every non-GET request needs the " +
+        `header ${CSRF_HEADER}: 1 and, when the browser sends Origin, the app's own origin. ` +
+        "Errors are { error: { code, message } } with a code of the closed set; any other path " +
+        "answers 404 not_found. No route ever returns a token or a secret.",
     },
     servers: [{ url: serverUrl }],
-    paths: {
-      "/providers": {
-        get: operation("get", "listProviders", "The providers this app can connect", {
-          200: json(
-            "The providers",
-            object({ providers: { type: "array", items: ref("Provider") } }),
-          ),
-        }),
-      },
-      "/mcp-servers": {
-        get: operation(
-          "get",
-          "listMcpServers",
-          "The MCP servers added for the caller's tenant that the caller may see, each with its provider",
-          { 200: json("The servers, oldest first", ref("McpServerList")) },
-        ),
-        post: operation(
-          "post",
-          "addMcpServer",
-          "Add a remote MCP server for the caller's tenant: discovered and registered first",
-          {
-            200: json("The tenant already has this URL: the existing server", ref("McpServer")),
-            201: json("Discovered, registered and saved", ref("McpServer")),
-            ...errors(400, 403, 409, 502, 504),
-          },
-          { body: "AddMcpServerBody" },
-        ),
-      },
-      "/connections": {
-        get: operation(
-          "get",
-          "listConnections",
-          "The caller's and the tenant's workspace connections",
-          {
-            200: json(
-              "The connections",
-              object({ connections: { type: "array", items: ref("Connection") } }),
-            ),
-          },
-        ),
-        post: operation(
-          "post",
-          "createSecretConnection",
-          "Store a secret (API key) for a secret provider",
-          {
-            200: json(
-              "Replaced the key of an existing connection",
-              object({ connection: ref("Connection") }),
-            ),
-            201: json("Created", object({ connection: ref("Connection") })),
-            ...errors(400, 403, 404),
-          },
-          { body: "SecretBody" },
-        ),
-      },
-      "/connect/{provider}": {
-        post: operation(
-          "post",
-          "startConnect",
-          "Start an OAuth connect: returns the provider's authorize URL",
-          {
-            200: json("Started", ref("ConnectStarted")),
-            ...errors(400, 403, 404, 409),
-          },
-          { body: "ConnectBody", optionalBody: true, parameters: [pathParameter("provider")] },
-        ),
-      },
-      "/callback": {
-        get: {
-          operationId: "oauthCallback",
-          summary: "The provider's redirect back (RFC 6749 §4.1.2)",
-          parameters: ["code", "state", "iss", "error", "error_description"].map((name) => ({
-            name,
-            in: "query",
-            required: false,
-            schema: { type: "string" },
-          })),
-          responses: {
-            200: { description: "Popup mode: a page that posts the outcome to the app origin" },
-            303: {
-              description: "Redirect mode: back to returnTo with x_connect=success|error",
-              headers: { location: { schema: { type: "string" } } },
-            },
-            400: {
-              description:
-                "Unknown, used, expired or foreign state (JSON), or a failed popup flow (page)",
-              content: {
-                "application/json": { schema: ref("Error") },
-                "text/html": { schema: { type: "string" } },
-              },
-            },
-          },
-        },
-      },
-      "/flows/{flowId}": {
-        get: operation(
-          "get",
-          "getFlow",
-          "A connect flow's outcome, for its own user only",
-          { 200: json("The flow", ref("Flow")), ...errors(404) },
-          { parameters: [pathParameter("flowId")] },
-        ),
-      },
-      "/mcp-servers/{id}": {
-        delete: operation(
-          "delete",
-          "removeMcpServer",
-          "Revoke and delete the tenant's connections to an added MCP server, then remove it",
-          { 204: { description: "Removed" }, ...errors(403, 404) },
-          { parameters: [pathParameter("id")] },
-        ),
-      },
-      "/callback/{key}": {
-        get: {
-          operationId: "oauthCallbackForIssuer",
-          summary:
-            "The redirect back for an MCP issuer the kit registered with (RFC 9700 §4.4.2.2)",
-          parameters: [
-            pathParameter("key"),
-            ...["code", "state", "iss", "error", "error_description"].map((name) => ({
-              name,
-              in: "query",
-              required: false,
-              schema: { type: "string" },
-            })),
-          ],
-          responses: {
-            200: { description: "Popup mode: a page that posts the outcome to the app origin" },
-            303: { description: "Redirect mode: back to returnTo with x_connect=success|error" },
-            400: { description: "As GET /callback" },
-          },
-        },
-      },
-      "/oauth-clients/{key}": {
-        get: {
-          operationId: "clientMetadataDocument",
-          summary: "The kit's Client ID Metadata Document at one MCP issuer (no sign-in needed)",
-          parameters: [pathParameter("key")],
-          responses: { 200: { description: "The document", content: { "application/json": {} } } },
-        },
-      },
-      "/connections/{id}": {
-        patch: operation(
-          "patch",
-          "renameConnection",
-          "Rename a connection",
-          {
-            200: json("Renamed", object({ connection: ref("Connection") })),
-            ...errors(400, 403, 404),
-          },
-          { body: "RenameBody", parameters: [pathParameter("id")] },
-        ),
-        delete: operation(
-          "delete",
-          "deleteConnection",
-          "Revoke at the provider when it can, then delete",
-          { 204: { description: "Deleted" }, ...errors(403, 404) },
-          { parameters: [pathParameter("id")] },
-        ),
-      },
-      "/connections/{id}/check": {
-        post: operation(
-          "post",
-          "checkConnection",
-          "Health check against the provider's identity endpoint",
-          {
-            200: json("Checked", object({ connection: ref("Connection") })),
-            ...errors(403, 404, 409, 502, 504),
-          },
-          { parameters: [pathParameter("id")] },
-        ),
-      },
-      "/openapi.json": {
-        get: {
-          operationId: "getOpenApi",
-          summary: "This document (no sign-in needed)",
-          responses: { 200: { description: "OpenAPI 3.1", content: { "application/json": {} } } },
-        },
-      },
-    },
+    security: [SESSION],
+    paths,
     components: {
       schemas: {
-        ...componentSchemas(
-          {
-            ConnectBody: connectBody,
-            SecretBody: secretBody,
-            RenameBody: renameBody,
-            AddMcpServerBody: addMcpServerBody,
-          },
-          "input",
-        ),
-        ...componentSchemas(
-          {
-            Provider: providerResponse,
-            Connection: connectionResponse,
-            ConnectStarted: connectStartedResponse,
-            Flow: flowResponse,
-            McpServer: mcpServerResponse,
-            McpServerList: mcpServerListResponse,
-            Error: errorResponse,
-          },
-          "output",
-        ),
+        ...componentSchemas(REQUEST_BODIES, "input"),
+        ...componentSchemas(ANSWERS, "output"),
       },
       parameters: {
         csrfHeader: {
-          name: "X-Connect-Request",
+          name: CSRF_HEADER,
           in: "header",
           required: true,
-          description: "Must be 1; a cross-site form cannot send it (403 csrf_rejected otherwise)",
+          description: "Must be 1: a cross-site form cannot send it (403 csrf_rejected otherwise)",
           schema: { type: "string", const: "1" },
+        },
+      },
+      securitySchemes: {
+        hostSession: {
+          type: "apiKey",
+          in: "cookie",
+          // The host's own cookie, whatever its name: the kit only calls identify(c).
+          name: "session",
+          description:
+            "The host app's own session (its cookie, usually; `session` stands for its name), " +
+            "read by the identify(c) the host passed to createConnections. The kit has no " +
+            "sign-in of its own: without a caller, a route that needs one answers 401.",
         },
       },
     },
   };
+}
+
+function describeOperation(operation: Operation, path: string): JsonObject {
+  const mutates = operation.method !== "get";
+  const shared: ConnectionsErrorCode[] = [
+    ...(operation.caller === "user" ? (["unauthenticated"] as const) : []),
+    ...(mutates ? (["csrf_rejected", "payload_too_large"] as const) : []),
+    ...(operation.body ? (["invalid_request"] as const) : []),
+    "internal_error",
+  ];
+  const responses: Record<string, JsonObject> = {};
+  for (const [status, reply] of Object.entries(operation.replies)) {
+    responses[status] = describeReply(reply as Reply);
+  }
+  for (const [status, codes] of byStatus([...operation.errors, ...shared])) {
+    const error = errorReply(codes);
+    const page = responses[status];
+    responses[status] = page
+      ? {
+          ...page,
+          description: `${page.description}; otherwise JSON: ${error.description}`,
+          content: { ...(page.content as JsonObject), ...(error.content as JsonObject) },
+        }
+      : error;
+  }
+  const query = Object.entries(operation.query ?? {}).map(([name, description]) => ({
+    name,
+    in: "query",
+    required: false,
+    description,
+    schema: { type: "string" },
+  }));
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    // A route for anyone still reads the session when there is one (the callback binds to it).
+    security: operation.caller === "user" ? [SESSION] : [{}, SESSION],
+    parameters: [
+      ...pathParameters(path),
+      ...query,
+      ...(mutates ? [{ $ref: "#/components/parameters/csrfHeader" }] : []),
+    ],
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: operation.body.whenEmpty === undefined,
+            content: {
+              "application/json": { schema: refTo(operation.body.schema, REQUEST_BODIES) },
+            },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+function describeReply(reply: Reply): JsonObject {
+  const headers = Object.entries(reply.headers ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: { type: "string" } },
+  ]);
+  const content = reply.json
+    ? { "application/json": { schema: refTo(reply.json, ANSWERS) } }
+    : reply.media
+      ? { [reply.media]: { schema: { type: "string" } } }
+      : undefined;
+  return {
+    description: reply.description,
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...(content ? { content } : {}),
+  };
+}
+
+/** The kit's error, its code narrowed to those this status carries here. */
+function errorReply(codes: string[]): JsonObject {
+  const named = codes.map((code) => {
+    const meaning = MEANING[code as ConnectionsErrorCode];
+    return meaning ? `${code} (${meaning})` : code;
+  });
+  const narrowed = {
+    type: "object",
+    properties: { error: { type: "object", properties: { code: { enum: codes } } } },
+  };
+  return {
+    description: named.join(", "),
+    content: {
+      "application/json": { schema: { allOf: [{ $ref: "#/components/schemas/Error" }, narrowed] } },
+    },
+  };
+}
+
+function refTo(schema: ZodType, names: Record<string, ZodType>): JsonObject {
+  const name = Object.keys(names).find((candidate) => names[candidate] === schema);
+  if (!name) throw new Error("openapi.ts: a route's schema has no component name");
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+/** Hono's `/connections/:id` as OpenAPI's `/connections/{id}`. */
+function openApiPath(path: string): string {
+  return path.replace(/:(\w+)(?=\/|$)/g, (_, name: string) => `{${name}}`);
+}
+
+function pathParameters(template: string): JsonObject[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    name: match[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
 }
 
 function componentSchemas(
@@ -261,60 +247,4 @@ function componentSchemas(
   return Object.fromEntries(
     Object.entries(generated.schemas).map(([id, { $schema, $id, ...schema }]) => [id, schema]),
   );
-}
-
-function operation(
-  method: "get" | "post" | "patch" | "delete",
-  operationId: string,
-  summary: string,
-  responses: JsonObject,
-  options: { body?: string; optionalBody?: boolean; parameters?: JsonObject[] } = {},
-): JsonObject {
-  // csrfGuard: every method but GET needs the custom header.
-  const mutates = method !== "get";
-  return {
-    operationId,
-    summary,
-    parameters: [
-      ...(options.parameters ?? []),
-      ...(mutates ? [{ $ref: "#/components/parameters/csrfHeader" }] : []),
-    ],
-    ...(options.body
-      ? {
-          requestBody: {
-            required: !options.optionalBody,
-            content: { "application/json": { schema: ref(options.body) } },
-          },
-        }
-      : {}),
-    responses: { ...responses, ...errors(401), ...(mutates ? errors(403) : {}) },
-  };
-}
-
-const errorMeaning: Record<number, string> = {
-  400: "invalid_request, invalid_secret, issuer_mismatch or origin_not_allowed",
-  401: "unauthenticated: the host's identify() found no user",
-  403: "csrf_rejected or forbidden",
-  404: "unknown_provider or not_found",
-  409: "provider_not_configured, connection_required, reauth_required, invalid_credential, mcp_server_exists or provider_name_taken",
-  502: "provider_error, unsafe_url, response_too_large, mcp_discovery_failed, mcp_pkce_unsupported or mcp_registration_failed",
-  504: "provider_unreachable",
-};
-
-function errors(...statuses: number[]): JsonObject {
-  return Object.fromEntries(
-    statuses.map((status) => [status, json(errorMeaning[status] ?? "Error", ref("Error"))]),
-  );
-}
-
-function json(description: string, schema: JsonObject): JsonObject {
-  return { description, content: { "application/json": { schema } } };
-}
-
-function object(properties: Record<string, JsonObject>): JsonObject {
-  return { type: "object", properties, required: Object.keys(properties) };
-}
-
-function pathParameter(name: string): JsonObject {
-  return { name, in: "path", required: true, schema: { type: "string" } };
 }

@@ -104,6 +104,24 @@ export const mcpServerResponse = z.object({ server: mcpServer, provider: provide
 
 export const mcpServerListResponse = z.object({ servers: z.array(mcpServerWithProvider) });
 
+export const providerListResponse = z.object({ providers: z.array(providerResponse) });
+
+export const connectionListResponse = z.object({ connections: z.array(connectionResponse) });
+
+/** What a route that saved, renamed or checked one connection answers. */
+export const connectionEnvelope = z.object({ connection: connectionResponse });
+
+/** draft-ietf-oauth-client-id-metadata-document §4: mcp/client-metadata-document.ts. */
+export const clientMetadataResponse = z.looseObject({
+  client_id: z.url(),
+  client_name: z.string(),
+  client_uri: z.url(),
+  redirect_uris: z.array(z.url()),
+  grant_types: z.array(z.string()),
+  response_types: z.array(z.string()),
+  token_endpoint_auth_method: z.literal("none"),
+});
+
 export const connectStartedResponse = z.object({
   authorizeUrl: z.url(),
   flowId: z.string(),
