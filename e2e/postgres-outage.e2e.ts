@@ -27,8 +27,13 @@ beforeAll(async () => {
       attio({
         clientId: "taskr-sandbox",
         clientSecret: "taskr-sandbox-secret",
-        appUrl: sandbox.url,
-        apiUrl: sandbox.url,
+        endpoints: {
+          authorizationEndpoint: `${sandbox.url}/authorize`,
+          tokenEndpoint: `${sandbox.url}/oauth/token`,
+          revocationEndpoint: `${sandbox.url}/oauth/revoke`,
+          identityUrl: `${sandbox.url}/v2/self`,
+        },
+        apiOrigins: [sandbox.url],
       }),
     ],
     identify: (c) => {

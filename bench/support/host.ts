@@ -29,8 +29,13 @@ export function createHost(options: {
       attio({
         clientId: "taskr-sandbox",
         clientSecret: "taskr-sandbox-secret",
-        appUrl: sandboxUrl,
-        apiUrl: sandboxUrl,
+        endpoints: {
+          authorizationEndpoint: `${sandboxUrl}/authorize`,
+          tokenEndpoint: `${sandboxUrl}/oauth/token`,
+          revocationEndpoint: `${sandboxUrl}/oauth/revoke`,
+          identityUrl: `${sandboxUrl}/v2/self`,
+        },
+        apiOrigins: [sandboxUrl],
       }),
       secret({ name: API_KEY_PROVIDER, displayName: "API key" }),
     ],

@@ -3,7 +3,8 @@
  * packages are built and packed; an app outside the workspace (template/, written from the
  * READMEs' examples) installs the tarballs with plain npm, on hono one minor older than ours
  * and React 18; it is type-checked strictly, then run with a Vite dev server on its own origin
- * and on a single origin, and connected in Chromium through the sandbox from its tarball.
+ * and on a single origin, and connected in Chromium through the sandbox from its tarball. The
+ * READMEs' ts/tsx examples are written into the app and type-checked with it (readme-examples.ts).
  * Known failures of other items of #16 are listed in known-failures.ts. ADOPTION_KEEP=1 keeps
  * the scratch folder (tarballs and app) and prints where it is.
  */
@@ -16,6 +17,7 @@ import { freePort } from "../support/free-port";
 import { createApp, npmInstall, type Running, runInApp, start } from "./app";
 import { check, expect, summary } from "./checks";
 import { connectAttio, expectConnected, openApp } from "./pages";
+import { writeExamples } from "./readme-examples";
 import { buildAndPack, checkTarballs } from "./tarballs";
 import { checkTypes } from "./types";
 
@@ -40,6 +42,7 @@ try {
   const tarballs = buildAndPack(join(scratch, "tarballs"));
   await checkTarballs(tarballs);
   const app = createApp(join(scratch, "app"), tarballs);
+  const examples = writeExamples(app);
   const installed = await check(
     "install",
     "plain npm installs the tarballs beside hono 4.12 and React 18, one copy of each",
@@ -56,7 +59,7 @@ try {
     },
   );
   if (installed) {
-    await checkTypes(app);
+    await checkTypes(app, examples);
     browser = await launchChromium();
     const sandboxUrl = await runDevelopment(app, browser);
     await runSingleOrigin(app, browser, sandboxUrl);

@@ -52,6 +52,11 @@ type Manifest = {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   bin?: Record<string, string>;
+  main?: string;
+  module?: string;
+  types?: string;
+  typings?: string;
+  exports?: unknown;
 };
 
 const manifestOf = (tarball: Tarball): Manifest =>
@@ -105,6 +110,28 @@ export async function checkTarballs(tarballs: Tarball[]) {
         `@x/react: ${peer} peer is not ^18 || ^19`,
       );
     }
+  });
+
+  await check(
+    "packed-manifest",
+    "the packed package.json names only files in the tarball, and exports what the workspace does less `source`",
+    () => {
+      const problems = tarballs.flatMap(packedManifestProblems);
+      expect(problems.length === 0, problems.join("\n"));
+    },
+  );
+
+  await check("no-empty-declarations", "no declaration file in a tarball is empty", () => {
+    const empty = tarballs.flatMap((tarball) =>
+      filesOf(tarball.unpacked)
+        .filter(
+          (file) =>
+            file.endsWith(".d.ts") &&
+            isEmptyDeclaration(readFileSync(join(tarball.unpacked, file), "utf8")),
+        )
+        .map((file) => `@x/${tarball.directory}/${file}`),
+    );
+    expect(empty.length === 0, `empty declarations (a bin entry's?): ${empty.join(", ")}`);
   });
 
   await check(
@@ -190,6 +217,79 @@ export async function checkTarballs(tarballs: Tarball[]) {
     const names = bundled.get("server") ?? [];
     expect(names.length === 0, names.map((name) => `@x/server bundles ${name}`).join("\n"));
   });
+}
+
+/**
+ * What the app's tools resolve (exports, bin, main, types) must be in the tarball: a path
+ * missing there fails in the stranger's app only (the workspace has every file). The packed
+ * exports are the workspace's without the `source` condition, which names TypeScript sources
+ * that are not shipped (pnpm pack applies publishConfig.exports), so the two cannot drift.
+ * Returns every problem found, one a line.
+ */
+function packedManifestProblems(tarball: Tarball): string[] {
+  const where = `@x/${tarball.directory}`;
+  const manifest = manifestOf(tarball);
+  const shipped = new Set(filesOf(tarball.unpacked));
+  const inTarball = (path: string) => shipped.has(path.replace(/^\.\//, ""));
+  const problems: string[] = [];
+  const named = [
+    ...pathsIn(manifest.exports),
+    ...pathsIn(manifest.bin),
+    ...[manifest.main, manifest.module, manifest.types, manifest.typings].filter(
+      (path) => path !== undefined,
+    ),
+  ];
+  if (named.length === 0) problems.push(`${where}: the packed package.json names no entry point`);
+  for (const path of named) {
+    if (!inTarball(path)) {
+      problems.push(`${where}: package.json names ${path}, which is not in the tarball`);
+    }
+  }
+  // A bin is a stub that imports the built command: what it imports must be shipped too.
+  for (const bin of pathsIn(manifest.bin).filter(inTarball)) {
+    const text = readFileSync(join(tarball.unpacked, bin), "utf8");
+    for (const [, target] of text.matchAll(/^import ["'](\.{1,2}\/[^"']+)["']/gm)) {
+      const file = relative(tarball.unpacked, join(tarball.unpacked, dirname(bin), target!));
+      if (!inTarball(file)) {
+        problems.push(`${where}: ${bin} imports ${target}, which is not in the tarball`);
+      }
+    }
+  }
+  const workspace = JSON.parse(
+    readFileSync(join(REPOSITORY, "packages", tarball.directory, "package.json"), "utf8"),
+  ) as Manifest;
+  const expected = JSON.stringify(withoutSource(workspace.exports));
+  if (JSON.stringify(manifest.exports) !== expected) {
+    problems.push(
+      `${where}: packed exports ${JSON.stringify(manifest.exports)}, expected ${expected} (publishConfig.exports out of step with exports?)`,
+    );
+  }
+  return problems;
+}
+
+/** Every file path in an exports map or a bin field, whatever the nesting of conditions. */
+function pathsIn(field: unknown): string[] {
+  if (typeof field === "string") return [field];
+  if (field === null || typeof field !== "object") return [];
+  return Object.values(field).flatMap(pathsIn);
+}
+
+function withoutSource(field: unknown): unknown {
+  if (field === null || typeof field !== "object") return field;
+  return Object.fromEntries(
+    Object.entries(field)
+      .filter(([condition]) => condition !== "source")
+      .map(([key, value]) => [key, withoutSource(value)]),
+  );
+}
+
+/** A declaration file with nothing in it: what tsdown writes for an entry that exports nothing. */
+function isEmptyDeclaration(text: string): boolean {
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/export\s*\{\s*\}\s*;?/g, "");
+  return code.trim() === "";
 }
 
 /** Each .js names its map, each map parses, holds every source's text and maps back into it. */

@@ -31,8 +31,13 @@ const connections = createConnections({
     attio({
       clientId: "taskr-sandbox",
       clientSecret: "taskr-sandbox-secret",
-      appUrl: sandboxUrl,
-      apiUrl: sandboxUrl,
+      endpoints: {
+        authorizationEndpoint: `${sandboxUrl}/authorize`,
+        tokenEndpoint: `${sandboxUrl}/oauth/token`,
+        revocationEndpoint: `${sandboxUrl}/oauth/revoke`,
+        identityUrl: `${sandboxUrl}/v2/self`,
+      },
+      apiOrigins: [sandboxUrl],
     }),
   ],
   identify: (c) => {

@@ -18,8 +18,7 @@ export async function setUpAttio(config: TaskrConfig, redirectUri: string): Prom
       provider: attio({
         clientId: config.ATTIO_CLIENT_ID!,
         clientSecret: config.ATTIO_CLIENT_SECRET!,
-        appUrl: config.ATTIO_APP_URL,
-        apiUrl: config.ATTIO_API_URL,
+        ...attioAt(config.ATTIO_APP_URL, config.ATTIO_API_URL),
       }),
       apiUrl: config.ATTIO_API_URL,
       close: async () => {},
@@ -33,10 +32,27 @@ export async function setUpAttio(config: TaskrConfig, redirectUri: string): Prom
     provider: attio({
       clientId: defaultSandboxClient.clientId,
       clientSecret: defaultSandboxClient.clientSecret,
-      appUrl: sandbox.url,
-      apiUrl: sandbox.url,
+      ...attioAt(sandbox.url, sandbox.url),
     }),
     apiUrl: sandbox.url,
     close: () => sandbox.close(),
+  };
+}
+
+/**
+ * attio()'s endpoints and API origin for Attio's OAuth pages at `appUrl` and its REST API at
+ * `apiUrl` (ATTIO_APP_URL and ATTIO_API_URL; both the sandbox's URL offline).
+ */
+function attioAt(appUrl: string, apiUrl: string) {
+  const app = appUrl.replace(/\/+$/, "");
+  const api = apiUrl.replace(/\/+$/, "");
+  return {
+    endpoints: {
+      authorizationEndpoint: `${app}/authorize`,
+      tokenEndpoint: `${app}/oauth/token`,
+      revocationEndpoint: `${app}/oauth/revoke`,
+      identityUrl: `${api}/v2/self`,
+    },
+    apiOrigins: [new URL(api).origin],
   };
 }

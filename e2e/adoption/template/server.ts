@@ -22,8 +22,13 @@ const connections = createConnections({
     attio({
       clientId: process.env.ATTIO_CLIENT_ID,
       clientSecret: process.env.ATTIO_CLIENT_SECRET,
-      appUrl: sandboxUrl, // authorize, token and revocation endpoints
-      apiUrl: sandboxUrl, // GET /v2/self, GET /v2/tasks
+      endpoints: {
+        authorizationEndpoint: `${sandboxUrl}/authorize`,
+        tokenEndpoint: `${sandboxUrl}/oauth/token`,
+        revocationEndpoint: `${sandboxUrl}/oauth/revoke`,
+        identityUrl: `${sandboxUrl}/v2/self`,
+      },
+      apiOrigins: [sandboxUrl], // connections.fetch() may send the token there (GET /v2/tasks)
     }),
     secret({ name: "mail-sequencer", displayName: "Mail sequencing API key" }),
   ],

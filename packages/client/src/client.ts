@@ -3,6 +3,7 @@ import { openPopup, waitForResult } from "./popup";
 import { pathWithoutConnectResult } from "./redirect";
 import type {
   AddMcpServerOptions,
+  ConnectFlow,
   Connection,
   ConnectOptions,
   ConnectResult,
@@ -62,7 +63,7 @@ export const createConnectClient = ({ baseUrl, fetch: fetcher }: ConnectClientOp
   const encode = encodeURIComponent;
   const start = (provider: string, body: ConnectOptions) =>
     request<ConnectStart>("POST", `/connect/${encode(provider)}`, "", body);
-  const flow = (flowId: string) => request<FlowOutcome>("GET", `/flows/${encode(flowId)}`);
+  const flow = (flowId: string) => request<ConnectFlow>("GET", `/flows/${encode(flowId)}`);
 
   const redirect = async (provider: string, options: ConnectOptions) => {
     const { authorizeUrl } = await start(provider, {

@@ -1,10 +1,15 @@
 export { type ConnectClient, type ConnectClientOptions, createConnectClient } from "./client";
 export {
+  type BrowserErrorCode,
   ConnectError,
   type ConnectErrorCode,
+  type ConnectErrorConstructor,
   type ConnectErrorDetails,
+  type ConnectErrorOf,
   isConnectionRequired,
   isInsufficientScope,
+  type ServerErrorCode,
+  type UnknownErrorCode,
 } from "./errors";
 export {
   type ConnectRedirectResult,
@@ -14,11 +19,13 @@ export {
 } from "./redirect";
 export type {
   AddMcpServerOptions,
+  ConnectFlow,
   Connection,
   ConnectMode,
   ConnectOptions,
   ConnectResult,
   ConnectStart,
+  ErrorBody,
   FlowOutcome,
   McpServer,
   McpServerWithProvider,

@@ -19,6 +19,14 @@ test("reads an error as a ConnectError with the server's code", () => {
   expect(error).toMatchObject({ code: "consent_denied", provider: "attio" });
 });
 
+test("gives an insufficient_scope from a link the scope list its type promises (empty)", () => {
+  const result = readConnectResult({
+    search: "?x_connect=error&code=insufficient_scope&provider=attio",
+  });
+  const error = result?.status === "error" ? result.error : null;
+  expect(error?.code === "insufficient_scope" && error.scopes).toEqual([]);
+});
+
 test("ignores pages without a result, and the host's own provider parameter", () => {
   expect(readConnectResult({ search: "" })).toBeNull();
   expect(readConnectResult({ search: "?provider=attio" })).toBeNull();

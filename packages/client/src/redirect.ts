@@ -1,4 +1,4 @@
-import { ConnectError } from "./errors";
+import { ConnectError, type ConnectErrorCode } from "./errors";
 
 /** The query parameters the callback appends to `returnTo` in redirect mode. */
 const resultParameters = ["x_connect", "provider", "code"];
@@ -16,8 +16,10 @@ export const readConnectResult = (
   const provider = parameters.get("provider") ?? "";
   if (status === "success") return { status, provider };
   if (status !== "error") return null;
-  const code = parameters.get("code") ?? "provider_error";
-  return { status, provider, error: new ConnectError(code, code, { provider }) };
+  // Kept as it came, a code of a newer server included (typed ConnectError's unknown member).
+  const code = (parameters.get("code") ?? "provider_error") as ConnectErrorCode;
+  // A link carries no scopes: an insufficient_scope from one still has the list its type promises.
+  return { status, provider, error: new ConnectError(code, code, { provider, scopes: [] }) };
 };
 
 /** `href` as a path + search + hash, without the connect result parameters. */

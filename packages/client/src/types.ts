@@ -1,4 +1,6 @@
-// Shapes of the BFF's HTTP contract (docs/http-api.md); keep them in step with the server.
+// Shapes of the BFF's HTTP contract (docs/http-api.md). The wire types are @x/server's, written
+// out: the contract test (contract/) fails when one of them differs from the server's.
+import type { ServerErrorCode } from "./errors";
 
 export type Visibility = "user" | "workspace";
 export type ConnectMode = "popup" | "redirect";
@@ -10,7 +12,7 @@ export type Provider = {
   /** false: "needs server admin"; connecting is disabled. */
   configured: boolean;
   scopes: string[];
-  iconUrl?: string;
+  iconUrl?: string | undefined;
 };
 
 export type Connection = {
@@ -58,13 +60,33 @@ export type ConnectStart = {
   resultOrigin: string;
 };
 
-/** What GET /flows/:flowId returns, and (with `type` and `nonce`) what the popup posts. */
-export type FlowOutcome = {
-  flowId?: string;
+/** What GET /flows/:flowId returns: how a connect flow ended, or that nobody finished it. */
+export type ConnectFlow = {
+  flowId: string;
   status: "pending" | "success" | "error";
   provider: string;
-  connectionId?: string;
-  error?: { code: string; message: string };
+  connectionId?: string | undefined;
+  error?: { code: ServerErrorCode } | undefined;
+};
+
+/**
+ * What settles a popup: a GET /flows answer, or what the popup posts (with `type` and `nonce`,
+ * and a message for the error). A flow the server forgot is settled without its `flowId`.
+ */
+export type FlowOutcome = Omit<ConnectFlow, "flowId" | "error"> & {
+  flowId?: string | undefined;
+  error?: { code: ServerErrorCode; message?: string | undefined } | undefined;
+};
+
+/** The body of every non-2xx answer of the routes (and of `connectionsErrorResponse`'s). */
+export type ErrorBody = {
+  error: {
+    code: ServerErrorCode;
+    message: string;
+    provider?: string | undefined;
+    /** insufficient_scope: what the provider said the request needs. */
+    scopes?: string[] | undefined;
+  };
 };
 
 export type SaveSecretOptions = { visibility?: Visibility; name?: string };

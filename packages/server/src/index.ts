@@ -48,7 +48,9 @@ export type {
 } from "./providers/types";
 export { connectionsErrorResponse } from "./routes/error-response";
 export type {
+  ConnectStartedView as ConnectStart,
   ErrorBody,
+  FlowView as ConnectFlow,
   McpServerView as McpServer,
   ProviderView as ProviderInfo,
 } from "./routes/schemas";

@@ -2,12 +2,19 @@ import { createHash } from "node:crypto";
 import { type Sandbox, startSandbox } from "@x/sandbox";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flowScope } from "./connect/flows-repository";
-import { attio } from "./providers/attio";
 import { secret } from "./providers/secret";
 import { POPUP_RESULT_SCRIPT } from "./routes/callback-page";
 import { connectionResponse } from "./routes/schemas";
 import { dataKeysRepository } from "./store/data-keys-repository";
-import { asUser, consent, createHost, json, MOUNT, TEST_KEYS } from "./testing/harness";
+import {
+  asUser,
+  consent,
+  createHost,
+  json,
+  MOUNT,
+  sandboxAttio,
+  TEST_KEYS,
+} from "./testing/harness";
 import { pgliteForFile } from "./testing/pglite";
 import { createVault, envKeyProvider, parseKeyring } from "./vault";
 
@@ -23,14 +30,13 @@ const TOKEN_PATTERN = /sbx_(at|rt|ac)_/;
 
 beforeAll(async () => {
   [sandbox, otherSandbox] = await Promise.all([startSandbox(), startSandbox()]);
-  const credentials = { clientId: "taskr-sandbox", clientSecret: "taskr-sandbox-secret" };
   host = createHost({
     store,
     sandboxUrl: sandbox.url,
     providers: [
-      attio({ ...credentials, appUrl: sandbox.url, apiUrl: sandbox.url }),
+      sandboxAttio(sandbox.url),
       {
-        ...attio({ ...credentials, appUrl: otherSandbox.url, apiUrl: otherSandbox.url }),
+        ...sandboxAttio(otherSandbox.url),
         name: "other-crm",
         displayName: "Other CRM",
       },

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { createConnections } from "../create-connections";
 import type { ConnectionEvent } from "../events";
 import { type AttioOptions, attio } from "../providers/attio";
+import type { EndpointOverrides } from "../providers/catalog/shared";
 import { secret } from "../providers/secret";
 import type { Provider } from "../providers/types";
 import type { Identity } from "../shared/identity";
@@ -47,15 +48,25 @@ export function createHost(options: {
   return { connections, app, events };
 }
 
-/** Attio pointed at the sandbox, with the sandbox's default client. */
+/** Attio pointed at the sandbox (as packages/sandbox/README.md wires it), with its default client. */
 export function sandboxAttio(sandboxUrl: string, options: AttioOptions = {}) {
   return attio({
     clientId: "taskr-sandbox",
     clientSecret: "taskr-sandbox-secret",
-    appUrl: sandboxUrl,
-    apiUrl: sandboxUrl,
+    endpoints: sandboxEndpoints(sandboxUrl),
+    apiOrigins: [sandboxUrl],
     ...options,
   });
+}
+
+/** Where the sandbox at `sandboxUrl` serves Attio's endpoints. */
+export function sandboxEndpoints(sandboxUrl: string): EndpointOverrides {
+  return {
+    authorizationEndpoint: `${sandboxUrl}/authorize`,
+    tokenEndpoint: `${sandboxUrl}/oauth/token`,
+    revocationEndpoint: `${sandboxUrl}/oauth/revoke`,
+    identityUrl: `${sandboxUrl}/v2/self`,
+  };
 }
 
 export function parseIdentity(header: string | undefined): Identity | null {

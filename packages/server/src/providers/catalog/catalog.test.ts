@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { attio } from "../attio";
 import { isConfigured } from "../types";
 import {
   asana,
@@ -30,6 +31,7 @@ const expected = [
   { provider: salesforce(), auth: "client_secret_post", pkce: true, separator: " " },
   { provider: atlassian(), auth: "client_secret_post", pkce: false, separator: " " },
   { provider: asana(), auth: "client_secret_post", pkce: true, separator: " " },
+  { provider: attio(), auth: "client_secret_post", pkce: true, separator: " " },
 ];
 
 describe("the provider catalog", () => {
