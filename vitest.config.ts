@@ -13,7 +13,13 @@ const react18 = (name: string) => ({
 // "source" resolves workspace packages to their TypeScript sources, so tests need no build.
 export default defineConfig({
   resolve: { conditions: ["source", ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
+  // Without Vite's "module" condition, which Node ignores: packages resolve as in production
+  // (@opentelemetry/api's "module" build has imports Node cannot load).
+  ssr: {
+    resolve: {
+      conditions: ["source", ...defaultServerConditions.filter((name) => name !== "module")],
+    },
+  },
   test: {
     projects: [
       {

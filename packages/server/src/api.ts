@@ -13,6 +13,7 @@ import { ConnectionRequiredError, ConnectionsError } from "./shared/errors";
 import { guardedResponse } from "./shared/outbound";
 import type { Database } from "./store/store";
 import { reportStoreUnavailableInAll } from "./store/unavailable";
+import { tracedRequest } from "./telemetry";
 import type { Connections, ConnectionWithValue } from "./types";
 
 export type ApiDeps = Pick<
@@ -91,9 +92,12 @@ export function createApi(deps: ApiDeps): Connections {
           headers.set("authorization", bearerAuthorization(value, request.provider));
           // A stranger's server (an MCP server's URL): pinned to public addresses, and its
           // redirects handed back rather than followed past the check.
-          return policy
-            ? guardedResponse(target, { ...init, headers }, policy)
-            : fetch(target, { ...init, headers });
+          const labels = { provider: request.provider, operation: "api" } as const;
+          return tracedRequest(init.method ?? "GET", target, labels, () =>
+            policy
+              ? guardedResponse(target, { ...init, headers }, policy)
+              : fetch(target, { ...init, headers }),
+          );
         },
         resendable: init.body === undefined || typeof init.body === "string",
       });

@@ -9,6 +9,7 @@ const SRC = import.meta.dirname;
 
 /** Lower rooms first: a room imports only rooms below it (or itself). */
 const FLOORS: Record<string, number> = {
+  telemetry: -1,
   shared: 0,
   vault: 1,
   store: 2,
@@ -73,6 +74,14 @@ describe("the architecture's rules (docs/architecture.md)", () => {
   it("leaves oauth4webapi to oauth/, the protocol room", () => {
     const elsewhere = all
       .filter((item) => item.specifier === "oauth4webapi" && roomOf(item.from) !== "oauth")
+      .map((item) => item.from);
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("leaves @opentelemetry/api to telemetry/, so a span or metric name is defined in one place", () => {
+    const elsewhere = all
+      .filter((item) => item.specifier.startsWith("@opentelemetry/"))
+      .filter((item) => roomOf(item.from) !== "telemetry")
       .map((item) => item.from);
     expect(elsewhere).toEqual([]);
   });

@@ -14,6 +14,7 @@ import { hashState } from "../shared/ids";
 import type { ConnectionRow, OAuthFlowRow } from "../store/schema";
 import type { Database } from "../store/store";
 import { isStoreUnavailable, storeUnavailableError } from "../store/unavailable";
+import { annotate, inSpan } from "../telemetry";
 import type { Vault } from "../vault";
 import { consumeFlow, findUnconsumedFlow, finishFlow, flowScope } from "./flows-repository";
 
@@ -63,7 +64,13 @@ const invalidState = (reason: string) =>
  * authorization server the user was sent to, back to the redirect URI named there (RFC 9207,
  * §4.4); then the code is exchanged, the account named, the connection saved and scheduled.
  */
-export async function finishConnect(deps: FinishDeps, input: Callback): Promise<Connected> {
+export function finishConnect(
+  ...args: Parameters<typeof finishConnectUntraced>
+): Promise<Connected> {
+  return inSpan("connections.connect.finish", {}, () => finishConnectUntraced(...args));
+}
+
+async function finishConnectUntraced(deps: FinishDeps, input: Callback): Promise<Connected> {
   const db = await deps.db();
   const state = input.callbackUrl.searchParams.get("state");
   if (!state) throw new FlowError(undefined, invalidState("it has no state"));
@@ -79,6 +86,7 @@ export async function finishConnect(deps: FinishDeps, input: Callback): Promise<
   }
   const flow = await consumeFlow(db, stateHash, caller);
   if (!flow) throw unusable();
+  annotate({ "connections.provider": flow.provider });
   try {
     if (flow.expiresAt.getTime() < Date.now()) throw invalidState("it expired");
     const provider = await deps.findProvider(flow.provider, flow);

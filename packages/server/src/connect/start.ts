@@ -7,6 +7,7 @@ import { ConnectionsError } from "../shared/errors";
 import type { Identity } from "../shared/identity";
 import { hashState, newId, randomToken } from "../shared/ids";
 import type { Database } from "../store/store";
+import { annotate, inSpan } from "../telemetry";
 import type { Vault } from "../vault";
 import { flowScope, insertFlow } from "./flows-repository";
 import { safeReturnTo } from "./return-to";
@@ -46,7 +47,11 @@ export type Started = {
  * ask for; then a single-use state bound to the caller, sealed PKCE and OpenID secrets, and
  * the authorization URL (RFC 6749 §4.1.1, RFC 7636, RFC 9700 §2.1, §4.7).
  */
-export async function startConnect(
+export function startConnect(...args: Parameters<typeof startConnectUntraced>): Promise<Started> {
+  return inSpan("connections.connect.start", {}, () => startConnectUntraced(...args));
+}
+
+async function startConnectUntraced(
   deps: StartDeps,
   identity: Identity,
   name: string,
@@ -54,6 +59,7 @@ export async function startConnect(
 ): Promise<Started> {
   const provider = await deps.providers.find(name, identity);
   if (!provider) throw new ConnectionsError("unknown_provider", "Unknown provider");
+  annotate({ "connections.provider": provider.name });
   await deps.providers.prepare(provider, { rediscover: true });
   if (provider.kind !== "oauth2") {
     throw new ConnectionsError(

@@ -15,6 +15,7 @@ import { backoffMs } from "../shared/backoff";
 import { ConnectionRequiredError, ConnectionsError, ReauthRequiredError } from "../shared/errors";
 import type { ConnectionRow } from "../store/schema";
 import type { Database } from "../store/store";
+import { annotate, inSpan, measure } from "../telemetry";
 import type { Vault } from "../vault";
 import type { ChangeFeed } from "./change-feed";
 import { nextRefreshAt } from "./schedule";
@@ -47,7 +48,26 @@ const POLL_MS = 100;
  * during the call to the provider.
  */
 export function createRefresher(deps: RefreshDeps) {
-  async function refresh(provider: OAuthProvider, start: OpenedRow): Promise<Refreshed> {
+  /** One refresh as a span and a sample of its duration, by outcome: refreshed, retry, reconnect. */
+  function refresh(provider: OAuthProvider, start: OpenedRow): Promise<Refreshed> {
+    const began = performance.now();
+    const attributes = { "connections.provider": provider.name };
+    return inSpan("connections.credential.refresh", attributes, async () => {
+      const seconds = () => (performance.now() - began) / 1000;
+      try {
+        const refreshed = await refreshOnce(provider, start);
+        measure.refresh(provider.name, "refreshed", seconds());
+        return refreshed;
+      } catch (error) {
+        const outcome = error instanceof ReauthRequiredError ? "reconnect" : "retry";
+        annotate({ "connections.refresh.outcome": outcome });
+        measure.refresh(provider.name, outcome, seconds());
+        throw error;
+      }
+    });
+  }
+
+  async function refreshOnce(provider: OAuthProvider, start: OpenedRow): Promise<Refreshed> {
     const db = await deps.db();
     const deadline = Date.now() + 2 * deps.leaseMs + deps.timeoutMs;
     let current = start;
@@ -56,7 +76,11 @@ export function createRefresher(deps: RefreshDeps) {
       // The lease is taken only at the revision we read: the credential we opened is this one.
       if (leased)
         return holdingLease(db, provider, { row: leased, credential: current.credential });
+      const waitBegan = performance.now();
       const latest = await awaitOtherRefresh(db, current.row, deadline);
+      const waited = (performance.now() - waitBegan) / 1000;
+      measure.leaseWait(provider.name, waited);
+      annotate({ "connections.refresh.lease_wait_ms": Math.round(waited * 1000) });
       if (latest.revision !== current.row.revision) return opened(latest);
       current = { row: latest, credential: current.credential };
     }

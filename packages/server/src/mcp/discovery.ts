@@ -8,6 +8,7 @@ import {
   originOf,
   unsafeUrl,
 } from "../shared/outbound";
+import { hostOf, inSpan } from "../telemetry";
 
 export type ProtectedResourceMetadata = {
   resource: string;
@@ -54,7 +55,12 @@ async function fetchJson(
 ): Promise<JsonDocument | null> {
   const cached = cache.get(url);
   if (cached && cached.expiresAt > Date.now()) return cached.document;
-  const response = await guardedFetch(url, { headers: { accept: "application/json" } }, policy);
+  const response = await guardedFetch(
+    url,
+    { headers: { accept: "application/json" } },
+    policy,
+    "metadata",
+  );
   if (response.status !== 200) return null;
   let body: unknown;
   try {
@@ -84,6 +90,7 @@ async function probe(serverUrl: string, policy: OutboundPolicy): Promise<Record<
       body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "ping" }),
     },
     policy,
+    "mcp",
   );
   if (response.status !== 401) return {};
   return parseBearerChallenge(response.headers.get("www-authenticate")) ?? {};
@@ -127,11 +134,11 @@ export function checkResourceMetadata(
     !URL.canParse(body.resource) ||
     new URL(body.resource).href !== new URL(serverUrl).href
   ) {
-    throw failed(`the resource metadata of ${serverUrl} is about another resource`);
+    throw failed(`the resource metadata of ${originOf(serverUrl)} is about another resource`);
   }
   const servers = body.authorization_servers;
   if (!Array.isArray(servers) || typeof servers[0] !== "string") {
-    throw failed(`the resource metadata of ${serverUrl} names no authorization server`);
+    throw failed(`the resource metadata of ${originOf(serverUrl)} names no authorization server`);
   }
   return body as ProtectedResourceMetadata;
 }
@@ -196,7 +203,15 @@ export function selectScopes(
 }
 
 /** The whole discovery, in the MCP authorization spec's order. */
-export async function discoverMcpServer(
+export function discoverMcpServer(
+  ...args: Parameters<typeof discoverMcpServerUntraced>
+): Promise<McpDiscovery> {
+  return inSpan("connections.mcp.discovery", { "server.address": hostOf(args[0]) }, () =>
+    discoverMcpServerUntraced(...args),
+  );
+}
+
+async function discoverMcpServerUntraced(
   serverUrl: string,
   policy: OutboundPolicy,
   cache: DocumentCache = new Map(),
@@ -215,7 +230,7 @@ export async function discoverMcpServer(
     }
   }
   if (!resourceDocument || !resourceMetadataUrl) {
-    throw failed(`${serverUrl} publishes no protected resource metadata (RFC 9728)`);
+    throw failed(`${originOf(serverUrl)} publishes no protected resource metadata (RFC 9728)`);
   }
   const resourceMetadata = checkResourceMetadata(serverUrl, resourceDocument.body);
   const issuer = resourceMetadata.authorization_servers![0]!;

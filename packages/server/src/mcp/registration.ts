@@ -2,6 +2,7 @@ import type { ClientAuthMethod } from "../providers/types";
 import { isHeaderSafe } from "../shared/credential-header";
 import { ConnectionsError } from "../shared/errors";
 import { guardedFetch, type OutboundPolicy, originOf } from "../shared/outbound";
+import { hostOf, inSpan } from "../telemetry";
 import type { AuthorizationServerMetadata } from "./discovery";
 
 /** A client the authorization server knows us by. */
@@ -86,7 +87,15 @@ function isBoundedText(value: unknown): value is string {
 }
 
 /** RFC 7591 §3.1–3.2. */
-export async function registerDynamically(
+export function registerDynamically(
+  ...args: Parameters<typeof registerDynamicallyUntraced>
+): Promise<{ client: McpClient; registrationAccessToken?: string }> {
+  return inSpan("connections.mcp.registration", { "server.address": hostOf(args[0]) }, () =>
+    registerDynamicallyUntraced(...args),
+  );
+}
+
+async function registerDynamicallyUntraced(
   endpoint: string,
   metadata: Record<string, unknown>,
   policy: OutboundPolicy,
@@ -99,6 +108,7 @@ export async function registerDynamically(
       body: JSON.stringify(metadata),
     },
     policy,
+    "registration",
   );
   let body: Record<string, unknown> = {};
   try {

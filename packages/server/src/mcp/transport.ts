@@ -3,6 +3,7 @@ import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { authorizedFetch } from "../credentials/authorized-fetch";
 import { bearerAuthorization } from "../shared/credential-header";
 import { capStream, guardedResponse } from "../shared/outbound";
+import { tracedRequest } from "../telemetry";
 import {
   createMcpAuthProvider,
   type McpAuthProviderDeps,
@@ -23,7 +24,10 @@ export function createMcpTransport(
 ): StreamableHTTPClientTransport {
   const send = async (url: string | URL, init: RequestInit | undefined) => {
     const target = new URL(url);
-    const response = await guardedResponse(target, init ?? {}, provider.mcp.policy);
+    const labels = { provider: deps.name, operation: "mcp" } as const;
+    const response = await tracedRequest(init?.method ?? "GET", target, labels, () =>
+      guardedResponse(target, init ?? {}, provider.mcp.policy),
+    );
     return capMessages(response, target.origin);
   };
   const guarded: FetchLike = async (url, init) => {

@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { OAuthProvider, ProviderQuirks } from "../providers/types";
 import { boundedResponse, guardedResponse, MAX_RESPONSE_BYTES } from "../shared/outbound";
+import { type HttpOperation, tracedRequest } from "../telemetry";
 
 /** The issuer a grant comes from: the provider's, else its authorization endpoint's origin. */
 export function issuerOf(provider: OAuthProvider): string {
@@ -70,9 +71,10 @@ export function requestOptions(
   const policy = provider?.outbound;
   const bounded: CustomFetch = async (target, options) => {
     const init = { ...(options as RequestInit), redirect: "manual" as const };
-    const response = policy
-      ? await guardedResponse(new URL(target), init, policy)
-      : await fetch(target, init);
+    const labels = { provider: provider?.name, operation: operationOf(target, provider) };
+    const response = await tracedRequest(init.method ?? "GET", new URL(target), labels, () =>
+      policy ? guardedResponse(new URL(target), init, policy) : fetch(target, init),
+    );
     return boundedResponse(response, MAX_RESPONSE_BYTES);
   };
   return {
@@ -81,6 +83,11 @@ export function requestOptions(
       quirk && url === provider.tokenEndpoint ? quirkedFetch(quirk, bounded) : bounded,
     signal: AbortSignal.timeout(timeoutMs),
   };
+}
+
+function operationOf(url: string, provider: OAuthProvider | undefined): HttpOperation {
+  if (url === provider?.revocationEndpoint) return "revocation";
+  return url === provider?.tokenEndpoint ? "token" : "metadata";
 }
 
 /** fetch, then the quirk on the answer; oauth4webapi validates what comes out as usual. */

@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { OAuthCredential } from "../connections/credential";
 import type { OAuthProvider } from "../providers/types";
+import { inSpan } from "../telemetry";
 import {
   authorizationServerOf,
   clientAuthOf,
@@ -29,7 +30,15 @@ export type CodeExchange = {
  * an `error` as AuthorizationResponseError), then redeemed with the PKCE verifier (RFC 7636
  * §4.5) and the resource (RFC 8707 §2.2), and the ID token's nonce checked for OpenID.
  */
-export async function exchangeCode(
+export function exchangeCode(
+  ...args: Parameters<typeof exchangeCodeUntraced>
+): Promise<{ credential: OAuthCredential; scopes: string[] }> {
+  return inSpan("connections.oauth.exchange_code", { "connections.provider": args[0].name }, () =>
+    exchangeCodeUntraced(...args),
+  );
+}
+
+async function exchangeCodeUntraced(
   provider: OAuthProvider,
   exchange: CodeExchange,
 ): Promise<{ credential: OAuthCredential; scopes: string[] }> {

@@ -2,6 +2,7 @@ import type { AccountIdentity, CredentialView, OAuthProvider } from "../provider
 import { bearerAuthorization } from "../shared/credential-header";
 import { ConnectionsError } from "../shared/errors";
 import { guardedResponse, MAX_RESPONSE_BYTES, readLimited } from "../shared/outbound";
+import { tracedRequest } from "../telemetry";
 import { isLoopbackHttp } from "./authorization-server";
 
 const EMPTY: AccountIdentity = { accountId: null, name: null, handle: null };
@@ -52,9 +53,10 @@ export async function accountResponse(
     headers: { ...provider.identity.headers, authorization, accept: "application/json" },
     signal: AbortSignal.timeout(timeoutMs),
   };
-  const response = provider.outbound
-    ? await guardedResponse(new URL(url), init, provider.outbound)
-    : await fetch(url, init);
+  const labels = { provider: provider.name, operation: "identity" } as const;
+  const response = await tracedRequest("GET", new URL(url), labels, () =>
+    provider.outbound ? guardedResponse(new URL(url), init, provider.outbound) : fetch(url, init),
+  );
   if (!response.ok) {
     await response.body?.cancel();
     return new Response(null, { status: response.status });

@@ -2,6 +2,7 @@ import { type LookupAddress, type LookupOptions, lookup as lookupCallback } from
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { Agent, fetch as pinnedFetch } from "undici";
+import { type HttpOperation, tracedRequest } from "../telemetry";
 import { ConnectionsError } from "./errors";
 
 /**
@@ -231,14 +232,13 @@ export async function guardedFetch(
   url: string | URL,
   init: RequestInit,
   policy: OutboundPolicy,
+  operation: HttpOperation,
 ): Promise<OutboundResponse> {
   const target = new URL(url);
   let response: Response;
   try {
-    response = await guardedResponse(
-      target,
-      { ...init, signal: AbortSignal.timeout(policy.timeoutMs) },
-      policy,
+    response = await tracedRequest(init.method ?? "GET", target, { operation }, () =>
+      guardedResponse(target, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) }, policy),
     );
   } catch (error) {
     if (error instanceof ConnectionsError) throw error;

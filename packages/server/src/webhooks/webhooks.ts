@@ -4,6 +4,7 @@ export type WebhookEvent = { type: string };
 import { backoffMs } from "../shared/backoff";
 import type { WebhookDeliveryRow } from "../store/schema";
 import type { Database } from "../store/store";
+import { measure, tracedRequest } from "../telemetry";
 import {
   claimDueDeliveries,
   insertDeliveries,
@@ -51,17 +52,21 @@ export function createWebhookSender(options: {
       error = "endpoint no longer configured";
     } else {
       try {
-        const response = await fetch(delivery.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            [SIGNATURE_HEADER]: signWebhook(secret, delivery.payload),
-            "x-connections-delivery": delivery.id,
-          },
-          body: delivery.payload,
-          signal: AbortSignal.timeout(options.timeoutMs),
-          redirect: "manual",
-        });
+        const target = new URL(delivery.url);
+        const labels = { operation: "webhook" } as const;
+        const response = await tracedRequest("POST", target, labels, () =>
+          fetch(target, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              [SIGNATURE_HEADER]: signWebhook(secret, delivery.payload),
+              "x-connections-delivery": delivery.id,
+            },
+            body: delivery.payload,
+            signal: AbortSignal.timeout(options.timeoutMs),
+            redirect: "manual",
+          }),
+        );
         await response.body?.cancel();
         status = response.status;
         if (!response.ok) error = `HTTP ${response.status}`;
@@ -72,6 +77,7 @@ export function createWebhookSender(options: {
     const attempts = delivery.attempts + 1;
     const delivered = error === null;
     const gaveUp = attempts >= MAX_ATTEMPTS || !secret;
+    measure.webhookDelivery(delivered ? "delivered" : gaveUp ? "failed" : "retrying");
     await recordAttempt(await options.db(), delivery.id, {
       attempts,
       lastStatus: status,
