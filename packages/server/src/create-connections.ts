@@ -69,6 +69,7 @@ export function createConnections<HostEnv extends Env = any>(
   const providers = createProviderRegistry({
     providers: options.providers,
     findAdded: mcpServers.find,
+    findManyAdded: mcpServers.findMany,
     prepare,
   });
   const { refresher, reader, check, disconnect } = createCredentialLifecycle({
@@ -90,7 +91,7 @@ export function createConnections<HostEnv extends Env = any>(
   const worker = createWorker({
     ...options.worker,
     db,
-    findProvider: providers.find,
+    providers,
     open: async (row) => (row.status === "active" ? refresher.opened(row) : null),
     refresh: refresher.refresh,
     check,

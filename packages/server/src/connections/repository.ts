@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { newId } from "../shared/ids";
-import { afterMs, claimDue } from "../store/claim-due";
+import { afterMs, defineClaim } from "../store/claim-due";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
@@ -256,22 +256,29 @@ export async function markAuthFailed(
   return row;
 }
 
-/** Connections whose refresh (or health check) is due, claimed for this worker (see claimDue). */
+const claimDueRefreshes = defineClaim(connections, {
+  name: "x_claim_due_refreshes",
+  id: connections.id,
+  due: connections.nextRefreshAt,
+  dueKey: "nextRefreshAt",
+  where: eq(connections.status, "active"),
+});
+const claimDueChecks = defineClaim(connections, {
+  name: "x_claim_due_checks",
+  id: connections.id,
+  due: connections.nextCheckAt,
+  dueKey: "nextCheckAt",
+  where: eq(connections.status, "active"),
+});
+
+/** Connections whose refresh (or health check) is due, claimed for this worker (see defineClaim). */
 export function claimDueConnections(
   db: Database,
   kind: "refresh" | "check",
   limit: number,
   claimMs: number,
 ): Promise<ConnectionRow[]> {
-  const refresh = kind === "refresh";
-  return claimDue(db, connections, {
-    id: connections.id,
-    due: refresh ? connections.nextRefreshAt : connections.nextCheckAt,
-    dueKey: refresh ? "nextRefreshAt" : "nextCheckAt",
-    where: eq(connections.status, "active"),
-    limit,
-    claimMs,
-  });
+  return (kind === "refresh" ? claimDueRefreshes : claimDueChecks)(db, limit, claimMs);
 }
 
 export async function recordCheck(db: Database, id: string, nextCheckAt: Date | null) {
