@@ -96,8 +96,8 @@ export function createConnections<HostEnv extends Env = any>(
     refresh: refresher.refresh,
     check,
     deliverWebhooks: (limit) => webhooks.deliverDue(limit),
-    // A claim outlives a refresh that holds its lease to the end, so two workers never overlap.
-    claimMs: 2 * settings.refreshLeaseMs,
+    // A claim outlives a refresh that runs to its timeout, so two workers never overlap.
+    claimMs: 2 * (timeoutMs + settings.refreshLeaseMs),
     flowRetentionMs: 24 * 60 * 60_000,
     onError: (error) => logger.error({ err: error }, "@x/server worker: tick failed"),
   });

@@ -6,6 +6,7 @@ import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { newSealedEpoch, type OAuthCredential, sealCredential } from "./credential";
 import { type ConnectionKey, ownerKeyOf, type SaveConnectionInput } from "./keys";
+import { releaseIfOwner, revisionOf } from "./lease";
 
 export type { ConnectionKey, SaveConnectionInput, Visibility } from "./keys";
 
@@ -152,34 +153,6 @@ export async function deleteConnection(db: Database, id: string): Promise<boolea
     .returning({ id: connections.id });
   return rows.length > 0;
 }
-
-/**
- * Takes the refresh lease if it is free or expired and the row is still the revision we read.
- * Database time decides expiry, so instances with skewed clocks agree.
- */
-export async function acquireLease(
-  db: Database,
-  row: Pick<ConnectionRow, "id" | "revision">,
-  owner: string,
-  leaseMs: number,
-): Promise<ConnectionRow | undefined> {
-  const free = sql`(${connections.leaseOwner} is null or ${connections.leaseExpiresAt} < now())`;
-  const [leased] = await db
-    .update(connections)
-    .set({ leaseOwner: owner, leaseExpiresAt: afterMs(leaseMs) })
-    .where(and(revisionOf(row), eq(connections.status, "active"), free))
-    .returning();
-  return leased;
-}
-
-const revisionOf = (row: Pick<ConnectionRow, "id" | "revision">) =>
-  and(eq(connections.id, row.id), eq(connections.revision, row.revision));
-
-/** Only the owner may release a lease; a lease taken over after expiry stays with its new owner. */
-const releaseIfOwner = (owner: string) => ({
-  leaseOwner: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseOwner} end`,
-  leaseExpiresAt: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseExpiresAt} end`,
-});
 
 /**
  * Stores the refreshed credential (with a rotated refresh token, if any) before anyone is handed
