@@ -17,7 +17,7 @@ beforeAll(async () => {
     SANDBOX_URL: sandbox.url,
     X_VAULT_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     PROVIDER_TIMEOUT_MS: "4000",
-    REFRESH_LEASE_MS: "5000",
+    // No REFRESH_LEASE_MS: the kit's default, a 1 s lease renewed while its holder works.
   };
   // The first instance migrates; the others start against a ready schema, as in a rollout.
   instances = [await startInstance(env)];
@@ -86,12 +86,32 @@ it("1,000 concurrent reads of an expired token on 4 instances make exactly one r
   expect(new Set(hashes).size).toBe(1);
 });
 
-it("kill -9 of the instance holding the refresh lease: another completes the refresh once the lease expires", async () => {
+it("a live holder whose provider is slower than the lease keeps it: exactly one token request while every instance asks", async () => {
+  // Three leases long (the default lease is 1 s), under the instances' 4 s provider timeout.
+  sandbox.knobs.latencyMs = 3_000;
+  expireStoredToken();
+  const before = sandbox.stats.tokenRequests;
+  const revisionBefore = Number(database.sql("select revision from x_connections"));
+  const holding = credentialHash(instances[0]!);
+  await leaseTaken();
+  const waiting = instances.flatMap((instance) =>
+    Array.from({ length: 5 }, () => credentialHash(instance)),
+  );
+  const hashes = await Promise.all([holding, ...waiting]);
+  sandbox.knobs.latencyMs = 0;
+  expect(sandbox.stats.tokenRequests - before).toBe(1);
+  expect(new Set(hashes).size).toBe(1);
+  expect(Number(database.sql("select revision from x_connections"))).toBe(revisionBefore + 1);
+  expect(database.sql("select coalesce(lease_owner, 'free') from x_connections")).toBe("free");
+});
+
+it("kill -9 of the instance holding the refresh lease mid-refresh: another takes the lapsed lease over and serves a fresh token", async () => {
   // A provider that keeps refresh tokens valid after use; with rotation the outcome differs (see docs/architecture.md).
   sandbox.knobs.rotateRefreshToken = false;
+  const [doomed, survivor] = [instances[1]!, instances[2]!];
+  const stale = await credentialHash(survivor);
   sandbox.knobs.latencyMs = 2_000;
   expireStoredToken();
-  const [doomed, survivor] = [instances[1]!, instances[2]!];
   const revisionBefore = Number(database.sql("select revision from x_connections"));
   const pending = credentialHash(doomed).catch(() => "killed");
   await leaseTaken();
@@ -102,6 +122,7 @@ it("kill -9 of the instance holding the refresh lease: another completes the ref
 
   const hash = await credentialHash(survivor);
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(hash).not.toBe(stale);
   expect(Number(database.sql("select revision from x_connections"))).toBe(revisionBefore + 1);
   expect(
     database.sql("select status || ',' || coalesce(lease_owner, 'free') from x_connections"),

@@ -1,3 +1,6 @@
+/** What a line's ratio must reach: at most `max`, or at least `min`. */
+export type Target = { max: number } | { min: number };
+
 /** One line of bench/results.json: a figure and the baseline it is read against. */
 export type Measure = {
   name: string;
@@ -8,10 +11,18 @@ export type Measure = {
   baselineValue: number;
   /** Always value / baselineValue, whichever way "better" points. */
   ratio: number;
+  /** The ratio the line is held to (issue #17), when it has one. */
+  target?: Target;
 };
 
 export function measure(fields: Omit<Measure, "ratio">): Measure {
   return { ...fields, ratio: fields.value / fields.baselineValue };
+}
+
+/** Whether the line reaches its target; undefined for a line without one. */
+export function meetsTarget(line: Pick<Measure, "ratio" | "target">): boolean | undefined {
+  if (!line.target) return undefined;
+  return "max" in line.target ? line.ratio <= line.target.max : line.ratio >= line.target.min;
 }
 
 export function median(values: number[]): number {

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import type { Measure } from "./measure";
+import { type Measure, meetsTarget } from "./measure";
 
 export type Machine = { cpu: string; cores: number; memoryGb: number; node: string };
 export type Results = { machine: Machine; date: string; measures: Measure[] };
@@ -70,15 +70,31 @@ export function formatNumber(value: number): string {
 
 const ratioOf = (line: Measure) => `${formatNumber(line.ratio)}×`;
 
+/** "≤ 1.5×: met", "≤ 2×: MISSED", or "—" for a line without a target. */
+export function targetOf(line: Measure): string {
+  if (!line.target) return "—";
+  const bound =
+    "max" in line.target
+      ? `≤ ${formatNumber(line.target.max)}×`
+      : `≥ ${formatNumber(line.target.min)}×`;
+  return `${bound}: ${meetsTarget(line) ? "met" : "MISSED"}`;
+}
+
+/** The names of the lines that miss their target. */
+export function missedTargets(measures: Measure[]): string[] {
+  return measures.filter((line) => meetsTarget(line) === false).map((line) => line.name);
+}
+
 export function renderMarkdown({ machine, date, measures }: Results): string {
-  const header = ["measure", "value", "baseline", "baseline value", "ratio"];
-  const rightAligned = [false, true, false, true, true];
+  const header = ["measure", "value", "baseline", "baseline value", "ratio", "target"];
+  const rightAligned = [false, true, false, true, true, false];
   const rows = measures.map((line) => [
     `\`${line.name}\``,
     `${formatNumber(line.value)} ${line.unit}`,
     line.baseline,
     `${formatNumber(line.baselineValue)} ${line.unit}`,
     ratioOf(line),
+    targetOf(line),
   ]);
   // Padded as the formatter pads a table, so a fresh run leaves `pnpm lint` clean.
   const widths = header.map((_, column) =>
@@ -108,9 +124,10 @@ export function renderText(measures: Measure[]): string {
     `${formatNumber(line.value)} ${line.unit}`,
     `${formatNumber(line.baselineValue)} ${line.unit}`,
     ratioOf(line),
+    targetOf(line),
     line.baseline,
   ]);
-  const all = [["measure", "value", "baseline value", "ratio", "baseline"], ...rows];
+  const all = [["measure", "value", "baseline value", "ratio", "target", "baseline"], ...rows];
   const widths = all[0]!.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
   return all
     .map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  "))

@@ -45,7 +45,8 @@ const connections = createConnections({
     return tenantId && userId ? { tenantId, userId, role: "admin" } : null;
   },
   providerTimeoutMs: Number(process.env.PROVIDER_TIMEOUT_MS ?? 5_000),
-  refreshLeaseMs: Number(process.env.REFRESH_LEASE_MS ?? 10_000),
+  // Unset: the kit's default, as a deployment that does not tune it runs.
+  refreshLeaseMs: process.env.REFRESH_LEASE_MS ? Number(process.env.REFRESH_LEASE_MS) : undefined,
 });
 await connections.ready();
 

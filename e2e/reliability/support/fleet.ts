@@ -56,7 +56,6 @@ export async function startFleet(size = 4) {
     SANDBOX_URL: sandbox.url,
     X_VAULT_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
-    REFRESH_LEASE_MS: "5000",
   };
   const instances: Instance[] = [];
   try {

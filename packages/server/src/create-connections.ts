@@ -69,6 +69,7 @@ export function createConnections<HostEnv extends Env = any>(
   const providers = createProviderRegistry({
     providers: options.providers,
     findAdded: mcpServers.find,
+    findManyAdded: mcpServers.findMany,
     prepare,
   });
   const { refresher, reader, check, disconnect } = createCredentialLifecycle({
@@ -90,13 +91,13 @@ export function createConnections<HostEnv extends Env = any>(
   const worker = createWorker({
     ...options.worker,
     db,
-    findProvider: providers.find,
+    providers,
     open: async (row) => (row.status === "active" ? refresher.opened(row) : null),
     refresh: refresher.refresh,
     check,
     deliverWebhooks: (limit) => webhooks.deliverDue(limit),
-    // A claim outlives a refresh that holds its lease to the end, so two workers never overlap.
-    claimMs: 2 * settings.refreshLeaseMs,
+    // A claim outlives a refresh that runs to its timeout, so two workers never overlap.
+    claimMs: 2 * (timeoutMs + settings.refreshLeaseMs),
     flowRetentionMs: 24 * 60 * 60_000,
     onError: (error) => logger.error({ err: error }, "@x/server worker: tick failed"),
   });

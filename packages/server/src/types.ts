@@ -41,7 +41,13 @@ export type ConnectionsOptions<HostEnv extends HonoEnv = any> = {
   providerTimeoutMs?: number | undefined;
   /** Refresh this long before a token expires (default 5 minutes). */
   refreshSkewMs?: number | undefined;
-  /** How long one instance may hold a connection's refresh lease (default 30 s). */
+  /**
+   * How long a connection's refresh lease lasts unless its holder renews it (default 1 s). The
+   * holder renews it four times per lease while its token request is in flight, so this is how
+   * long an instance that died mid-refresh keeps the others waiting, not a cap on a slow
+   * provider (`providerTimeoutMs` is). A holder stalled longer than three quarters of it loses
+   * the lease, and another instance may send a second token request: see docs/architecture.md.
+   */
   refreshLeaseMs?: number | undefined;
   /** How often the worker health-checks a connection (default 6 hours). */
   checkIntervalMs?: number | undefined;

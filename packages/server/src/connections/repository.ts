@@ -1,11 +1,12 @@
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { newId } from "../shared/ids";
-import { afterMs, claimDue } from "../store/claim-due";
+import { afterMs, defineClaim } from "../store/claim-due";
 import { type ConnectionRow, connections } from "../store/schema";
 import type { Database } from "../store/store";
 import type { Vault } from "../vault";
 import { newSealedEpoch, type OAuthCredential, sealCredential } from "./credential";
 import { type ConnectionKey, ownerKeyOf, type SaveConnectionInput } from "./keys";
+import { releaseIfOwner, revisionOf } from "./lease";
 
 export type { ConnectionKey, SaveConnectionInput, Visibility } from "./keys";
 
@@ -154,34 +155,6 @@ export async function deleteConnection(db: Database, id: string): Promise<boolea
 }
 
 /**
- * Takes the refresh lease if it is free or expired and the row is still the revision we read.
- * Database time decides expiry, so instances with skewed clocks agree.
- */
-export async function acquireLease(
-  db: Database,
-  row: Pick<ConnectionRow, "id" | "revision">,
-  owner: string,
-  leaseMs: number,
-): Promise<ConnectionRow | undefined> {
-  const free = sql`(${connections.leaseOwner} is null or ${connections.leaseExpiresAt} < now())`;
-  const [leased] = await db
-    .update(connections)
-    .set({ leaseOwner: owner, leaseExpiresAt: afterMs(leaseMs) })
-    .where(and(revisionOf(row), eq(connections.status, "active"), free))
-    .returning();
-  return leased;
-}
-
-const revisionOf = (row: Pick<ConnectionRow, "id" | "revision">) =>
-  and(eq(connections.id, row.id), eq(connections.revision, row.revision));
-
-/** Only the owner may release a lease; a lease taken over after expiry stays with its new owner. */
-const releaseIfOwner = (owner: string) => ({
-  leaseOwner: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseOwner} end`,
-  leaseExpiresAt: sql`case when ${connections.leaseOwner} = ${owner} then null else ${connections.leaseExpiresAt} end`,
-});
-
-/**
  * Stores the refreshed credential (with a rotated refresh token, if any) before anyone is handed
  * the new access token. Compare-and-set on the revision we refreshed from: if another instance
  * committed first, ours is discarded and theirs is what everyone uses.
@@ -256,22 +229,29 @@ export async function markAuthFailed(
   return row;
 }
 
-/** Connections whose refresh (or health check) is due, claimed for this worker (see claimDue). */
+const claimDueRefreshes = defineClaim(connections, {
+  name: "x_claim_due_refreshes",
+  id: connections.id,
+  due: connections.nextRefreshAt,
+  dueKey: "nextRefreshAt",
+  where: eq(connections.status, "active"),
+});
+const claimDueChecks = defineClaim(connections, {
+  name: "x_claim_due_checks",
+  id: connections.id,
+  due: connections.nextCheckAt,
+  dueKey: "nextCheckAt",
+  where: eq(connections.status, "active"),
+});
+
+/** Connections whose refresh (or health check) is due, claimed for this worker (see defineClaim). */
 export function claimDueConnections(
   db: Database,
   kind: "refresh" | "check",
   limit: number,
   claimMs: number,
 ): Promise<ConnectionRow[]> {
-  const refresh = kind === "refresh";
-  return claimDue(db, connections, {
-    id: connections.id,
-    due: refresh ? connections.nextRefreshAt : connections.nextCheckAt,
-    dueKey: refresh ? "nextRefreshAt" : "nextCheckAt",
-    where: eq(connections.status, "active"),
-    limit,
-    claimMs,
-  });
+  return (kind === "refresh" ? claimDueRefreshes : claimDueChecks)(db, limit, claimMs);
 }
 
 export async function recordCheck(db: Database, id: string, nextCheckAt: Date | null) {

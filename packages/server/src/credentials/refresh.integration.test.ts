@@ -211,6 +211,55 @@ describe("worker", () => {
 });
 
 describe("instances sharing one database", () => {
+  /** Two more instances on the same database, with a lease far shorter than the provider's wait. */
+  async function shortLeaseHosts() {
+    const settings = { providerTimeoutMs: 3_000, refreshLeaseMs: 300 };
+    const made = [1, 2].map(() =>
+      createHost({ store: createPgliteStore({ client }), sandboxUrl: sandbox.url, settings }),
+    );
+    for (const other of made) await other.connections.ready();
+    return made;
+  }
+
+  const leaseOwner = async () =>
+    (await client.query<{ lease_owner: string | null }>("select lease_owner from x_connections"))
+      .rows[0]?.lease_owner ?? null;
+
+  it("a live holder slower than its lease keeps it by renewing: one token request for both instances", async () => {
+    const [holder, waiter] = await shortLeaseHosts();
+    try {
+      const before = await connectDueForRefresh();
+      sandbox.knobs.latencyMs = 1_200;
+      const held = holder!.connections.getCredential(alice);
+      while ((await leaseOwner()) === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      const waited = waiter!.connections.getCredential(alice);
+      const [first, second] = await Promise.all([held, waited]);
+      expect(first.type === "oauth2" && first.accessToken).toBe(
+        second.type === "oauth2" && second.accessToken,
+      );
+      expect(sandbox.stats.tokenRequests - before.tokenRequests).toBe(1);
+      expect(await leaseOwner()).toBeNull();
+    } finally {
+      await Promise.all([holder!.connections.close(), waiter!.connections.close()]);
+    }
+  });
+
+  it("a lease left by a holder that is gone is taken over once it lapses", async () => {
+    const [survivor] = await shortLeaseHosts();
+    try {
+      const before = await connectDueForRefresh();
+      await client.query(
+        "update x_connections set lease_owner = 'gone', lease_expires_at = now() + interval '300 milliseconds'",
+      );
+      const refreshed = await survivor!.connections.getCredential(alice);
+      expect(refreshed.type === "oauth2" && refreshed.accessToken).toMatch(/^sbx_at_/);
+      expect(sandbox.stats.refreshGrants - before.refreshGrants).toBe(1);
+      expect(await leaseOwner()).toBeNull();
+    } finally {
+      await survivor!.connections.close();
+    }
+  });
+
   it("a refresh by one instance evicts the others' warm copy at once (LISTEN/NOTIFY)", async () => {
     // Its own store on the same PGlite, as a second instance has: its own LISTEN.
     const other = createHost({ store: createPgliteStore({ client }), sandboxUrl: sandbox.url });

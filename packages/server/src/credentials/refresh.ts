@@ -1,6 +1,6 @@
 import { type OAuthCredential, openCredential } from "../connections/credential";
+import { acquireLease, readLease, renewLease } from "../connections/lease";
 import {
-  acquireLease,
   bindIssuer,
   commitRefresh,
   findConnectionById,
@@ -18,6 +18,7 @@ import type { Database } from "../store/store";
 import { annotate, inSpan, measure } from "../telemetry";
 import type { Vault } from "../vault";
 import type { ChangeFeed } from "./change-feed";
+import { keepLease } from "./lease-heartbeat";
 import { nextRefreshAt } from "./schedule";
 
 export type Refreshed = { row: ConnectionRow; credential: OAuthCredential };
@@ -29,6 +30,7 @@ export type RefreshDeps = {
   changes: Pick<ChangeFeed, "wait">;
   /** Names this instance as the owner of the leases it takes. */
   instanceId: string;
+  /** How long a lease lasts unless renewed: how long a dead holder keeps the others waiting. */
   leaseMs: number;
   timeoutMs: number;
   refreshSkewMs: number;
@@ -41,11 +43,19 @@ export type RefreshDeps = {
 export type OpenedRow = { row: ConnectionRow; credential: OAuthCredential };
 
 const POLL_MS = 100;
+/**
+ * Renewals per lease: a live holder keeps its lease through stalls of up to three quarters of
+ * it (a busy event loop, a slow renewal). One that stalls longer loses it to a waiter; see
+ * holdingLease.
+ */
+const BEATS_PER_LEASE = 4;
 
 /**
  * Refreshes a connection once across every instance sharing the database: the holder of the
  * lease redeems the refresh token, everyone else waits for its result. No transaction stays open
- * during the call to the provider.
+ * during the call to the provider. The lease is short and renewed while the holder works, so a
+ * holder that dies is replaced within one lease, while a live one keeps it however slow the
+ * provider is.
  */
 export function createRefresher(deps: RefreshDeps) {
   /** One refresh as a span and a sample of its duration, by outcome: refreshed, retry, reconnect. */
@@ -86,18 +96,20 @@ export function createRefresher(deps: RefreshDeps) {
     }
   }
 
-  /** Waits until the connection changes, or its lease is free or expired (then we take over). */
+  /**
+   * Waits until the connection changes, or its lease is free or expired (then we take over). The
+   * database's clock says whether it expired, as it does when the lease is taken.
+   */
   async function awaitOtherRefresh(
     db: Database,
     row: ConnectionRow,
     deadline: number,
   ): Promise<ConnectionRow> {
     for (;;) {
-      const latest = await findConnectionById(db, row.id);
+      const latest = await readLease(db, row.id);
       if (!latest) throw new ConnectionRequiredError(row.provider);
-      if (latest.status !== "active") throw new ReauthRequiredError(row.provider);
-      const leaseOver = !latest.leaseOwner || (latest.leaseExpiresAt?.getTime() ?? 0) < Date.now();
-      if (latest.revision !== row.revision || leaseOver) return latest;
+      if (latest.row.status !== "active") throw new ReauthRequiredError(row.provider);
+      if (latest.row.revision !== row.revision || latest.leaseFree) return latest.row;
       if (Date.now() > deadline) {
         throw new ConnectionsError(
           "provider_unreachable",
@@ -109,7 +121,29 @@ export function createRefresher(deps: RefreshDeps) {
     }
   }
 
+  /**
+   * Holds the lease for the whole refresh, renewing it. A holder stalled past its lease (longer
+   * than three quarters of it between renewals) loses it, and a waiter may send a second token
+   * request; whichever commits first wins the compare-and-set on the revision, the other is
+   * discarded and uses the winner's credential. A provider that rotates refresh tokens strictly
+   * refuses one of the two requests: see settledRow.
+   */
   async function holdingLease(
+    db: Database,
+    provider: OAuthProvider,
+    opened: OpenedRow,
+  ): Promise<Refreshed> {
+    const { id, revision } = opened.row;
+    const renew = () => renewLease(db, { id, revision }, deps.instanceId, deps.leaseMs);
+    const stop = keepLease(renew, deps.leaseMs / BEATS_PER_LEASE);
+    try {
+      return await redeem(db, provider, opened);
+    } finally {
+      stop();
+    }
+  }
+
+  async function redeem(
     db: Database,
     provider: OAuthProvider,
     { row: leased, credential }: OpenedRow,
@@ -129,9 +163,9 @@ export function createRefresher(deps: RefreshDeps) {
       next = await refreshTokens(provider, { ...credential, refreshToken }, deps.timeoutMs);
     } catch (error) {
       if (isInvalidGrant(error)) {
-        // Another worker may have rotated the token while our copy was in flight: trust the row.
-        const latest = await findConnectionById(db, leased.id);
-        if (latest && latest.revision !== leased.revision) return opened(latest);
+        // Another instance may have rotated the token while our copy was in flight: trust the row.
+        const latest = await settledRow(db, leased);
+        if (latest.revision !== leased.revision) return opened(latest);
         return failAuth(db, leased);
       }
       await recordRefreshFailure(db, leased.id, owner, backoffMs(leased.refreshFailures + 1));
@@ -150,6 +184,21 @@ export function createRefresher(deps: RefreshDeps) {
     }
     deps.onRefreshed(committed);
     return { row: committed, credential: next };
+  }
+
+  /**
+   * The row once no other holder is at work on it. A holder that lost its lease while stalled
+   * may be refused because the instance that took the lease over redeemed the token first: that
+   * one's commit is coming, and is the answer. The other way round (the taker refused because the
+   * stalled holder redeemed first) the taker finds no one else at work and marks the connection
+   * auth_failed; the stalled holder's commit, landing after, makes it active again.
+   */
+  async function settledRow(db: Database, leased: ConnectionRow): Promise<ConnectionRow> {
+    const latest = await readLease(db, leased.id);
+    if (!latest) throw new ConnectionRequiredError(leased.provider);
+    const takenOver = latest.row.leaseOwner !== deps.instanceId && !latest.leaseFree;
+    if (latest.row.revision !== leased.revision || !takenOver) return latest.row;
+    return awaitOtherRefresh(db, leased, Date.now() + deps.leaseMs + deps.timeoutMs);
   }
 
   async function failAuth(

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, or } from "drizzle-orm";
+import { and, asc, count, eq, or, sql } from "drizzle-orm";
+import { preparedPerDatabase } from "../store/prepared";
 import { type McpServerRow, mcpServers } from "../store/schema";
 import type { Database } from "../store/store";
 
@@ -16,6 +17,32 @@ export async function findServerByName(
     .from(mcpServers)
     .where(and(inTenant(tenantId), eq(mcpServers.name, name)));
   return row;
+}
+
+const serversByNames = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(mcpServers)
+    .where(
+      and(
+        sql`${mcpServers.tenantId} = any(${sql.placeholder("tenantIds")}::text[])`,
+        sql`${mcpServers.name} = any(${sql.placeholder("names")}::text[])`,
+      ),
+    )
+    .prepare("x_find_servers_by_names"),
+);
+
+/**
+ * The servers with any of these names in any of these tenants: one query for many lookups (the
+ * unique (tenant, name) index serves it), the same text for any number, so it is prepared (each
+ * worker tick runs it). The caller picks the pairs it asked for.
+ */
+export function findServersByNames(
+  db: Database,
+  tenantIds: readonly string[],
+  names: readonly string[],
+): Promise<McpServerRow[]> {
+  return serversByNames(db, { tenantIds: [...tenantIds], names: [...names] });
 }
 
 export async function findServerByUrl(

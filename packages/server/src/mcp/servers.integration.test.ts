@@ -1,11 +1,18 @@
 import { type McpSandbox, startMcpSandbox } from "@x/sandbox";
 import { describe, expect, it } from "vitest";
 import { mcpServerListResponse, mcpServerResponse } from "../routes/schemas";
-import { asUser, connectThroughSandbox, createHost, json, MOUNT } from "../testing/harness";
+import {
+  asUser,
+  connectThroughSandbox,
+  createHost,
+  json,
+  MOUNT,
+  makeConnectionsDue,
+} from "../testing/harness";
 import { pgliteForFile } from "../testing/pglite";
 import { canonicalServerUrl, serverNameFrom } from "./servers";
 
-const { store, closers } = pgliteForFile([
+const { client, store, closers } = pgliteForFile([
   "x_connections",
   "x_oauth_flows",
   "x_mcp_client_registrations",
@@ -220,6 +227,27 @@ describe("POST /mcp-servers", () => {
     const answer = await ping(restarted, { provider: "tasks", tenantId: "acme", userId: "alice" });
     expect(answer.status).toBe(200);
     expect(sandbox.mcpStats.registrations).toBe(1);
+  });
+});
+
+describe("the worker and added servers", () => {
+  it("refreshes a due connection to an added server on an instance that never used it", async () => {
+    await start();
+    const first = host();
+    await addServer(first, "acme:alice", { url: sandbox.url, name: "tasks" });
+    const done = await connectThroughSandbox(first.app, "acme:alice", { provider: "tasks" });
+    expect(done.status).toBe(200);
+    await first.connections.close();
+    await makeConnectionsDue(client);
+
+    // Found by the tick's one batched lookup, and discovered before its refresh.
+    const other = host();
+    await other.connections.ready();
+    const before = sandbox.stats.refreshGrants;
+    expect(await other.connections.worker.tick()).toMatchObject({ refreshed: 1, failed: 0 });
+    expect(sandbox.stats.refreshGrants - before).toBe(1);
+    const [connection] = await other.connections.listConnections({ tenantId: "acme" });
+    expect(connection?.status).toBe("active");
   });
 });
 

@@ -12,6 +12,7 @@ import {
   findServerById,
   findServerByName,
   findServerByUrl,
+  findServersByNames,
   insertServer,
   listVisibleServers,
   makeWorkspaceServer,
@@ -111,6 +112,28 @@ export function createMcpServerRegistry(deps: {
       else rowsByName.delete(key);
     }
     return cached && isVisibleTo(cached.row, owner) ? providerFor(cached.row) : undefined;
+  }
+
+  /** `find` for many lookups at once (the worker's claimed rows): one query for all the misses. */
+  async function findMany(
+    lookups: readonly { name: string; owner: ProviderOwner }[],
+  ): Promise<(McpServerProvider | undefined)[]> {
+    const now = Date.now();
+    const keys = lookups.map(({ name, owner }) => rowKey(owner.tenantId, name));
+    const stale = lookups.filter((_, index) => !((rowsByName.get(keys[index]!)?.until ?? 0) > now));
+    if (stale.length > 0) {
+      const tenants = new Set(stale.map(({ owner }) => owner.tenantId));
+      const names = new Set(stale.map(({ name }) => name));
+      const rows = await findServersByNames(await deps.db(), [...tenants], [...names]);
+      for (const { name, owner } of stale) rowsByName.delete(rowKey(owner.tenantId, name));
+      for (const row of rows) {
+        rowsByName.set(rowKey(row.tenantId, row.name), { row, until: now + ROW_TTL_MS });
+      }
+    }
+    return lookups.map(({ owner }, index) => {
+      const cached = rowsByName.get(keys[index]!);
+      return cached && isVisibleTo(cached.row, owner) ? providerFor(cached.row) : undefined;
+    });
   }
 
   /** The servers the caller may see (their own and the workspace's), oldest first. */
@@ -258,7 +281,7 @@ export function createMcpServerRegistry(deps: {
     }
   }
 
-  return { find, list, add, remove };
+  return { find, findMany, list, add, remove };
 }
 
 /** How long another instance's promotion or removal of a server may go unseen here. */

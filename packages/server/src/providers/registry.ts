@@ -8,6 +8,11 @@ export type ProviderOwner = { tenantId: string; userId?: string | null };
 /** The provider by that name the owner may use, or undefined. */
 export type ProviderLookup = (name: string, owner: ProviderOwner) => Promise<Provider | undefined>;
 
+/** Many lookups at once, answered in the same order. */
+export type ProviderBatchLookup = (
+  lookups: readonly { name: string; owner: ProviderOwner }[],
+) => Promise<(Provider | undefined)[]>;
+
 export type ProviderRegistry = {
   /** The host's providers, by name, as configured. */
   readonly statics: ReadonlyMap<string, Provider>;
@@ -16,6 +21,11 @@ export type ProviderRegistry = {
    * owner may see. A name no provider could have (a NUL byte, a path) never reaches a query.
    */
   find: ProviderLookup;
+  /**
+   * `find` for many (the worker's claimed rows): the host's from memory, every other name in one
+   * lookup of those added at run time. A name no provider could have is simply not found.
+   */
+  findMany: ProviderBatchLookup;
   /** Fills in a provider that discovers itself (an MCP server); resolves at once for the rest. */
   prepare(provider: Provider, options?: { rediscover?: boolean }): Promise<void>;
 };
@@ -27,6 +37,7 @@ export type ProviderRegistry = {
 export function createProviderRegistry(deps: {
   providers: readonly Provider[];
   findAdded: ProviderLookup;
+  findManyAdded: ProviderBatchLookup;
   prepare(provider: Provider, options?: { rediscover?: boolean }): Promise<void>;
 }): ProviderRegistry {
   const statics = new Map<string, Provider>();
@@ -47,6 +58,12 @@ export function createProviderRegistry(deps: {
     async find(name, owner) {
       if (!isProviderName(name)) throw new ConnectionsError("unknown_provider", "Unknown provider");
       return statics.get(name) ?? (await deps.findAdded(name, owner));
+    },
+    async findMany(lookups) {
+      const added = lookups.filter(({ name }) => !statics.has(name) && isProviderName(name));
+      const found = added.length > 0 ? await deps.findManyAdded(added) : [];
+      const byLookup = new Map(added.map((lookup, index) => [lookup, found[index]]));
+      return lookups.map((lookup) => statics.get(lookup.name) ?? byLookup.get(lookup));
     },
     prepare: deps.prepare,
   };

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { consumeFlow, insertFlow } from "../connect/flows-repository";
 import { openCredential } from "../connections/credential";
+import { acquireLease, readLease, renewLease } from "../connections/lease";
 import {
-  acquireLease,
   claimDueConnections,
   commitRefresh,
   findConnectionById,
@@ -144,6 +144,36 @@ export function describeStore(
       expect(short?.leaseOwner).toBe("crashed");
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await acquireLease(database, row, "survivor", 60_000))?.leaseOwner).toBe("survivor");
+    });
+
+    it("only the holder renews its lease; a holder whose lease lapsed and was taken over can neither renew it nor overwrite the newer commit", async () => {
+      await setup.reset();
+      const database = await db();
+      const sealer = vault();
+      const { row } = await saveConnection(database, sealer, input());
+      const stalled = await acquireLease(database, row, "stalled", 1);
+      expect(stalled?.leaseOwner).toBe("stalled");
+      expect(await renewLease(database, row, "someone-else", 60_000)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await readLease(database, row.id))?.leaseFree).toBe(true);
+
+      const taker = await acquireLease(database, row, "taker", 60_000);
+      expect(taker?.leaseOwner).toBe("taker");
+      expect((await readLease(database, row.id))?.leaseFree).toBe(false);
+      expect(await renewLease(database, row, "stalled", 60_000)).toBe(false);
+      expect(await renewLease(database, row, "taker", 60_000)).toBe(true);
+      const newer = await commitRefresh(database, sealer, taker!, tokens(2), null, "taker");
+      expect(newer?.revision).toBe(row.revision + 1);
+      expect(newer?.leaseOwner).toBeNull();
+      // The renewal is bound to the revision it was taken at: a commit ends it.
+      expect(await renewLease(database, row, "taker", 60_000)).toBe(false);
+
+      expect(await commitRefresh(database, sealer, stalled!, tokens(3), null, "stalled")).toBe(
+        undefined,
+      );
+      const stored = await findConnectionById(database, row.id);
+      const opened = await openCredential(sealer, stored!);
+      expect(opened.type === "oauth2" && opened.accessToken).toBe("sbx_at_contract_2");
     });
 
     it("workers claim due connections without overlap (FOR UPDATE SKIP LOCKED)", async () => {

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { newId } from "../shared/ids";
-import { claimDue } from "../store/claim-due";
+import { defineClaim } from "../store/claim-due";
 import { type WebhookDeliveryRow, webhookDeliveries } from "../store/schema";
 import type { Database } from "../store/store";
 
@@ -28,20 +28,21 @@ export async function recordAttempt(
   await db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id));
 }
 
-/** Pending deliveries whose backoff has passed, claimed for this instance (see claimDue). */
+const claimPending = defineClaim(webhookDeliveries, {
+  name: "x_claim_due_deliveries",
+  id: webhookDeliveries.id,
+  due: webhookDeliveries.nextAttemptAt,
+  dueKey: "nextAttemptAt",
+  where: eq(webhookDeliveries.status, "pending"),
+});
+
+/** Pending deliveries whose backoff has passed, claimed for this instance (see defineClaim). */
 export function claimDueDeliveries(
   db: Database,
   limit: number,
   claimMs: number,
 ): Promise<WebhookDeliveryRow[]> {
-  return claimDue(db, webhookDeliveries, {
-    id: webhookDeliveries.id,
-    due: webhookDeliveries.nextAttemptAt,
-    dueKey: "nextAttemptAt",
-    where: eq(webhookDeliveries.status, "pending"),
-    limit,
-    claimMs,
-  });
+  return claimPending(db, limit, claimMs);
 }
 
 /** The delivery log, newest first. */

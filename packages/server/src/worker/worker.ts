@@ -1,7 +1,7 @@
 import { deleteExpiredFlows } from "../connect/flows-repository";
 import { claimDueConnections } from "../connections/repository";
 import type { OpenedRow } from "../credentials/refresh";
-import type { ProviderLookup } from "../providers/registry";
+import type { ProviderRegistry } from "../providers/registry";
 import type { OAuthProvider, Provider } from "../providers/types";
 import type { ConnectionRow } from "../store/schema";
 import type { Database } from "../store/store";
@@ -18,7 +18,11 @@ export type WorkerOptions = {
 
 export type WorkerDeps = WorkerOptions & {
   db(): Promise<Database>;
-  findProvider: ProviderLookup;
+  /**
+   * `findMany` gives the providers of a tick's rows at once (no query per row for a name added
+   * at run time); `prepare` discovers an added MCP server this instance has not used yet.
+   */
+  providers: Pick<ProviderRegistry, "findMany" | "prepare">;
   /** Opens the row's credential for a refresh. */
   open(row: ConnectionRow): Promise<OpenedRow | null>;
   refresh(provider: OAuthProvider, opened: OpenedRow): Promise<unknown>;
@@ -35,6 +39,9 @@ export type WorkerDeps = WorkerOptions & {
 
 export type TickReport = { refreshed: number; checked: number; failed: number; webhooks: number };
 
+/** Spent callback state is swept on the first tick, then at most this often. */
+const FLOW_SWEEP_INTERVAL_MS = 60 * 60_000;
+
 /**
  * Refreshes tokens before they expire (and idle refresh tokens daily), health-checks
  * connections so users find out about a revoked grant before they need it, retries webhooks and
@@ -47,20 +54,37 @@ export function createWorker(deps: WorkerDeps) {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> | undefined;
   let stopped = true;
+  let sweptAt = Number.NEGATIVE_INFINITY;
+
+  // Each claim returns its rows whole and their providers come in one lookup, which asks the
+  // database only for names the host does not register (added MCP servers). A tick's own
+  // statements are the two claims and the webhook claim, whatever the number of due rows; the
+  // refreshes and checks themselves come on top.
+  const withProviders = async (rows: ConnectionRow[]) => {
+    const lookups = rows.map((row) => ({ name: row.provider, owner: row }));
+    const providers = rows.length > 0 ? await deps.providers.findMany(lookups) : [];
+    return rows.map((row, index) => ({ row, provider: providers[index] }));
+  };
 
   async function tick(): Promise<TickReport> {
     const db = await deps.db();
     const report: TickReport = { refreshed: 0, checked: 0, failed: 0, webhooks: 0 };
-    const due = await claimDueConnections(db, "refresh", batchSize, deps.claimMs);
-    const refreshes = await mapWithConcurrency(due, concurrency, async (row) => {
-      const provider = await deps.findProvider(row.provider, row);
-      const opened = provider?.kind === "oauth2" ? await deps.open(row) : null;
-      if (provider?.kind === "oauth2" && opened) await deps.refresh(provider, opened);
-    });
-    const checkDue = await claimDueConnections(db, "check", batchSize, deps.claimMs);
-    const checks = await mapWithConcurrency(checkDue, concurrency, async (row) =>
-      deps.check(await deps.findProvider(row.provider, row), row),
+    const due = await withProviders(
+      await claimDueConnections(db, "refresh", batchSize, deps.claimMs),
     );
+    const refreshes = await mapWithConcurrency(due, concurrency, async ({ row, provider }) => {
+      if (provider?.kind !== "oauth2") return;
+      await deps.providers.prepare(provider);
+      const opened = await deps.open(row);
+      if (opened) await deps.refresh(provider, opened);
+    });
+    const checkDue = await withProviders(
+      await claimDueConnections(db, "check", batchSize, deps.claimMs),
+    );
+    const checks = await mapWithConcurrency(checkDue, concurrency, async ({ row, provider }) => {
+      if (provider) await deps.providers.prepare(provider);
+      return deps.check(provider, row);
+    });
     for (const result of refreshes) {
       if (result.status === "fulfilled") report.refreshed++;
       else report.failed++;
@@ -70,7 +94,11 @@ export function createWorker(deps: WorkerDeps) {
       else report.checked++;
     }
     report.webhooks = await deps.deliverWebhooks(batchSize);
-    await deleteExpiredFlows(db, new Date(Date.now() - deps.flowRetentionMs));
+    // Spent callback state is kept a day: sweeping it every tick would only add a statement.
+    if (Date.now() - sweptAt >= FLOW_SWEEP_INTERVAL_MS) {
+      sweptAt = Date.now();
+      await deleteExpiredFlows(db, new Date(sweptAt - deps.flowRetentionMs));
+    }
     return report;
   }
 
