@@ -1,7 +1,6 @@
 import {
   type Attributes,
   type Counter,
-  type Gauge,
   type Histogram,
   type MeterProvider,
   metrics,
@@ -16,7 +15,7 @@ type Instruments = {
   refreshOutcomes: Counter;
   leaseWait: Histogram;
   httpClientDuration: Histogram;
-  workerDue: Gauge;
+  workerTick: Histogram;
   workerClaimed: Counter;
   webhookDeliveries: Counter;
 };
@@ -56,12 +55,13 @@ function create(provider: MeterProvider): Instruments {
       description: "Requests to providers, authorization servers, MCP servers and webhooks",
       ...SECONDS,
     }),
-    workerDue: meter.createGauge("connections.worker.due", {
-      description: "Work due at the worker's last tick, by kind",
-      unit: "{item}",
+    workerTick: meter.createHistogram("connections.worker.tick.duration", {
+      description: "One worker tick: the claims, the refreshes and checks, the webhook retries",
+      ...SECONDS,
     }),
     workerClaimed: meter.createCounter("connections.worker.claimed", {
-      description: "Work claimed by this instance's worker, by kind",
+      description:
+        "Work that was due and claimed by this instance's worker, by kind (a tick claims at most batchSize of each)",
       unit: "{item}",
     }),
     webhookDeliveries: meter.createCounter("connections.webhook.deliveries", {
@@ -113,10 +113,10 @@ export const measure = {
   httpClient(seconds: number, attributes: Attributes): void {
     instruments().httpClientDuration.record(seconds, attributes);
   },
-  workerTick(due: Record<WorkKind, number>, claimed: Record<WorkKind, number>): void {
+  workerTick(seconds: number, claimed: Record<WorkKind, number>): void {
     const found = instruments();
-    for (const kind of Object.keys(due) as WorkKind[]) {
-      found.workerDue.record(due[kind], { "connections.worker.kind": kind });
+    found.workerTick.record(seconds);
+    for (const kind of Object.keys(claimed) as WorkKind[]) {
       found.workerClaimed.add(claimed[kind], { "connections.worker.kind": kind });
     }
   },

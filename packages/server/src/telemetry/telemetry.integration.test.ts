@@ -166,7 +166,15 @@ describe("OpenTelemetry, through the host's SDK", () => {
         "connections.refresh.duration",
         "connections.refresh.outcomes",
         "connections.webhook.deliveries",
+        "connections.worker.claimed",
+        "connections.worker.tick.duration",
       ]),
+    );
+    const claimed = exported.find(
+      (metric) => metric.descriptor.name === "connections.worker.claimed",
+    );
+    expect(claimed?.dataPoints).toContainEqual(
+      expect.objectContaining({ attributes: { "connections.worker.kind": "refresh" }, value: 1 }),
     );
     const outcomes = exported.find(
       (metric) => metric.descriptor.name === "connections.refresh.outcomes",

@@ -5,6 +5,7 @@ import type { ProviderRegistry } from "../providers/registry";
 import type { OAuthProvider, Provider } from "../providers/types";
 import type { ConnectionRow } from "../store/schema";
 import type { Database } from "../store/store";
+import { measure } from "../telemetry";
 import { mapWithConcurrency } from "./map-with-concurrency";
 
 export type WorkerOptions = {
@@ -67,6 +68,8 @@ export function createWorker(deps: WorkerDeps) {
   };
 
   async function tick(): Promise<TickReport> {
+    const began = performance.now();
+    measure.attach();
     const db = await deps.db();
     const report: TickReport = { refreshed: 0, checked: 0, failed: 0, webhooks: 0 };
     const due = await withProviders(
@@ -99,6 +102,8 @@ export function createWorker(deps: WorkerDeps) {
       sweptAt = Date.now();
       await deleteExpiredFlows(db, new Date(sweptAt - deps.flowRetentionMs));
     }
+    const claimed = { refresh: due.length, check: checkDue.length, webhook: report.webhooks };
+    measure.workerTick((performance.now() - began) / 1000, claimed);
     return report;
   }
 
